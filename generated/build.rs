@@ -1,0 +1,90 @@
+//! Generates one module per enabled service version from `spec/*.yaml` into `OUT_DIR`.
+//!
+//! Only spec files re-run this script, so a build without a spec change does not regenerate.
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    if let Err(msg) = run() {
+        // A clean, located message instead of a panic and a backtrace.
+        for line in msg.lines() {
+            println!("cargo::error={line}");
+        }
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
+    let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
+    let spec_dir = manifest.join("spec");
+    println!("cargo::rerun-if-changed={}", spec_dir.display());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&spec_dir)
+        .map_err(|e| format!("cannot read {}: {e}", spec_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let cargo_toml =
+        std::fs::read_to_string(manifest.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let mut enabled = Vec::new();
+    let mut sources = Vec::new();
+    for f in &files {
+        println!("cargo::rerun-if-changed={}", f.display());
+        let module = f
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if !cargo_toml
+            .lines()
+            .any(|l| l.trim_start().starts_with(&format!("{module} = ")))
+        {
+            return Err(format!(
+                "spec/{module}.yaml has no cargo feature: add `{module} = []` under [features] in generated/Cargo.toml (and to `default`)"
+            ));
+        }
+        if std::env::var_os(format!("CARGO_FEATURE_{}", module.to_uppercase())).is_some() {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+            enabled.push(module);
+            sources.push((format!("spec/{}", file_name(f)), text));
+        }
+    }
+    let inputs: Vec<_> = sources
+        .iter()
+        .map(|(name, source)| dingtalk_openapi_codegen::Input { name, source })
+        .collect();
+    let generated = dingtalk_openapi_codegen::generate(&inputs, &Default::default())
+        .map_err(|d| d.to_string())?;
+    for g in &generated {
+        write_if_changed(&out.join(format!("{}.rs", g.service.module)), &g.source)?;
+    }
+    let mut modules = String::new();
+    for g in &generated {
+        let s = &g.service;
+        modules.push_str(&format!(
+            "#[cfg(feature = \"{m}\")]\n#[doc = \"{t} — DingTalk `{svc}` {v}: models, errors and request builders.\"]\npub mod {m} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{m}.rs\"));\n}}\n",
+            m = s.module,
+            t = s.title.replace('"', "'"),
+            svc = s.service,
+            v = s.version,
+        ));
+    }
+    debug_assert_eq!(enabled.len(), generated.len());
+    write_if_changed(&out.join("services.rs"), &modules)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Writes only when the content differs, so unchanged output keeps its timestamp.
+fn write_if_changed(path: &Path, content: &str) -> Result<(), String> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(content) {
+        return Ok(());
+    }
+    std::fs::write(path, content).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -1,0 +1,37 @@
+//! Typed async client for the DingTalk Open API.
+//!
+//! Every operation is generated from the YAML spec in `spec/` and lives in a module per service
+//! version (`wiki_2_0`, `doc_2_0`, `drive_1_0`), each behind a cargo feature of the same name.
+//!
+//! ```no_run
+//! use dingtalk_openapi::{AccessToken, Client, Error};
+//! use dingtalk_openapi::doc_2_0::PinSpaceError;
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(AccessToken::new("token from DingTalk"));
+//! let out = client
+//!     .wiki_2_0()
+//!     .get_workspace("9r09jSO3WARyxd8A", "union_id") // required parameters
+//!     .with_permission_role(true)                      // optional ones
+//!     .send()
+//!     .await?;
+//! println!("{:?}", out.workspace.and_then(|w| w.name));
+//!
+//! match client.doc_2_0().pin_space("space", "union_id").send().await {
+//!     Ok(out) => println!("pinned: {:?}", out.success),
+//!     Err(Error::Api(e)) if e.kind() == &PinSpaceError::SpaceNotExist => println!("no such space"),
+//!     Err(e) => return Err(e.into()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The hand-written [`runtime`] does the sending, retrying and decoding for every operation.
+
+pub mod runtime;
+
+pub use runtime::{
+    AccessToken, ApiError, Client, ClientBuilder, Error, InvalidResponse, Response, ResponseMeta,
+    RetryPolicy, TokenProvider, TransportError,
+};
+
+include!(concat!(env!("OUT_DIR"), "/services.rs"));

@@ -1,0 +1,221 @@
+//! Turning an HTTP answer into output or a typed error, without panicking on any input.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use super::auth::AccessToken;
+use super::error::{ApiError, Error, ErrorKind, InvalidResponse, TransportError};
+use super::request::{Response, ResponseMeta};
+
+/// The result of one attempt and the server's `Retry-After`, if it sent one.
+pub(crate) struct Attempt<O, E> {
+    pub(crate) result: Result<Response<O>, Error<E>>,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl<O, E> Attempt<O, E> {
+    pub(crate) fn fail(e: Error<E>) -> Self {
+        Attempt {
+            result: Err(e),
+            retry_after: None,
+        }
+    }
+}
+
+/// Marker in [`InvalidResponse::reason`] of DingTalk's IP ban answer.
+const BAN: &str = "DingTalk rejected the caller's IP";
+
+/// Whether an invalid answer was DingTalk's IP ban (not worth retrying for minutes).
+pub(crate) fn is_ban(reason: &str) -> bool {
+    reason.starts_with(BAN)
+}
+
+/// Classifies a failure below HTTP.
+pub(crate) fn transport<E>(e: reqwest::Error, attempts: u32) -> Error<E> {
+    let request_sent = !e.is_connect();
+    let message = if e.is_timeout() {
+        "no answer in time".to_owned()
+    } else if e.is_connect() {
+        "could not connect".to_owned()
+    } else {
+        "the connection failed".to_owned()
+    };
+    let t = TransportError {
+        message,
+        attempts,
+        request_sent,
+        source: Some(e.without_url()),
+    };
+    if t.source.as_ref().is_some_and(reqwest::Error::is_timeout) {
+        Error::Timeout(t)
+    } else {
+        Error::Connect(t)
+    }
+}
+
+/// `Retry-After` in seconds (DingTalk and proxies send seconds, not dates).
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    let secs: f64 = v.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(3600.0)))
+}
+
+fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-acs-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Reads the body (up to `limit` bytes) and decodes it.
+pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
+    mut response: reqwest::Response,
+    has_body: bool,
+    limit: usize,
+    secret: Option<&AccessToken>,
+    attempts: u32,
+) -> Attempt<O, E> {
+    let status = response.status().as_u16();
+    let headers = std::mem::take(response.headers_mut());
+    let request_id = header_request_id(&headers);
+    let invalid = |reason: String, body: &[u8]| {
+        Error::InvalidResponse(InvalidResponse {
+            status,
+            reason,
+            snippet: snippet(body, secret),
+            request_id: request_id.clone(),
+            attempts,
+        })
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Attempt::fail(invalid(
+            format!("the body is larger than the {limit}-byte limit"),
+            b"",
+        ));
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Attempt::fail(invalid(
+                        format!("the body is larger than the {limit}-byte limit"),
+                        &body,
+                    ));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => return Attempt::fail(transport(e, attempts)),
+        }
+    }
+    let result = decode_body(status, &headers, &body, has_body, attempts).map_err(|e| match e {
+        Decoded::Invalid(reason) => invalid(reason, &body),
+        Decoded::Api(e) => Error::Api(e),
+    });
+    let result = result.map(|output| Response {
+        output,
+        meta: ResponseMeta {
+            status,
+            request_id: request_id.clone(),
+            headers,
+            attempts,
+        },
+    });
+    Attempt {
+        result,
+        retry_after: None,
+    }
+}
+
+/// Why a body did not decode into the output.
+pub(crate) enum Decoded<E> {
+    /// Not the documented JSON.
+    Invalid(String),
+    /// A DingTalk error answer.
+    Api(ApiError<E>),
+}
+
+/// Decodes a complete answer. Pure, so it can be fed arbitrary input in tests.
+pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    has_body: bool,
+    attempts: u32,
+) -> Result<O, Decoded<E>> {
+    if (200..300).contains(&status) {
+        if !has_body {
+            return serde_json::from_value(serde_json::Value::Null).map_err(|e| {
+                Decoded::Invalid(format!(
+                    "this operation has no output type for an empty answer: {e}"
+                ))
+            });
+        }
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Err(Decoded::Invalid(
+                "the body is empty, JSON was expected".to_owned(),
+            ));
+        }
+        return serde_json::from_slice(body).map_err(|e| {
+            Decoded::Invalid(format!("the body does not match the documented JSON: {e}"))
+        });
+    }
+    let json: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) if looks_like_html(body) && status == 403 => {
+            return Err(Decoded::Invalid(format!("{BAN} (an HTML answer to a throttled caller; DingTalk bans an IP for 5 minutes after 10,000 calls in 20 s)")))
+        }
+        Err(e) if body.is_empty() => return Err(Decoded::Invalid(format!("an error status with an empty body ({e})"))),
+        Err(_) => return Err(Decoded::Invalid("an error status with a body that is not JSON".to_owned())),
+    };
+    if json.get("punish").is_some() {
+        return Err(Decoded::Invalid(format!(
+            "{BAN} (`punish` answer; DingTalk bans an IP for 5 minutes after 10,000 calls in 20 s)"
+        )));
+    }
+    let text = |keys: &[&str]| {
+        keys.iter().find_map(|k| match json.get(*k) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    let Some(code) = text(&["code", "Code"]) else {
+        return Err(Decoded::Invalid(
+            "an error answer without a `code`".to_owned(),
+        ));
+    };
+    Err(Decoded::Api(ApiError {
+        kind: E::from_code(&code),
+        status,
+        message: text(&["message", "Message"]).unwrap_or_default(),
+        request_id: text(&["requestid", "requestId", "RequestId"])
+            .or_else(|| header_request_id(headers)),
+        body: String::from_utf8_lossy(body).into_owned(),
+        code,
+        attempts,
+    }))
+}
+
+fn looks_like_html(body: &[u8]) -> bool {
+    let start = String::from_utf8_lossy(&body[..body.len().min(64)]).to_ascii_lowercase();
+    start.trim_start().starts_with('<')
+}
+
+/// The start of a body for an error message: at most 256 characters, control characters
+/// replaced, and the access token (should a server echo it) removed.
+fn snippet(body: &[u8], secret: Option<&AccessToken>) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(1024)]);
+    let mut s: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(256)
+        .collect();
+    if let Some(t) = secret.filter(|t| !t.expose().is_empty()) {
+        s = s.replace(t.expose(), "<redacted>");
+    }
+    s
+}

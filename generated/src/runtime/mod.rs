@@ -1,0 +1,19 @@
+//! The hand-written runtime beneath the generated operations: client, auth, requests, errors.
+//!
+//! Generated code only describes requests ([`Request`] with an [`Endpoint`]); everything that
+//! happens on the wire is here, once.
+
+mod auth;
+mod client;
+mod decode;
+mod error;
+mod request;
+mod retry;
+
+pub use auth::{AccessToken, BoxFuture, TokenError, TokenProvider};
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, BuildError, Error, ErrorKind, InvalidResponse, TransportError};
+pub use request::{Endpoint, Method, Request, Response, ResponseMeta};
+pub use retry::RetryPolicy;
+/// Free-form JSON, for fields typed `any` in the spec.
+pub use serde_json::Value;

@@ -1,0 +1,479 @@
+//! A request description (built by generated code) and the call loop that sends it.
+
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::client::Client;
+use super::decode::{decode, retry_after, Attempt};
+use super::error::{BuildError, Error, ErrorKind};
+
+/// Everything fixed about an operation, as the spec says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Service version (`wiki_2.0`).
+    pub service: &'static str,
+    /// Official operation name (`GetWorkspace`).
+    pub operation: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template (`/v2.0/wiki/workspaces/{workspaceId}`).
+    pub path: &'static str,
+    /// Default host.
+    pub base_url: &'static str,
+    /// Whether a retry after the request may have reached the server is safe.
+    pub idempotent: bool,
+    /// Whether the access-token header is sent.
+    pub auth: bool,
+    /// Whether a 2xx answer has a JSON body.
+    pub response_body: bool,
+}
+
+/// HTTP methods the spec allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    fn http(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A decoded answer with what came with it.
+#[derive(Debug, Clone)]
+pub struct Response<O> {
+    /// The decoded body (`()` for operations without one).
+    pub output: O,
+    /// Status, request id, headers.
+    pub meta: ResponseMeta,
+}
+
+/// What came with an answer besides its body.
+#[derive(Debug, Clone)]
+pub struct ResponseMeta {
+    /// HTTP status.
+    pub status: u16,
+    /// DingTalk's request id (`x-acs-request-id`), when sent.
+    pub request_id: Option<String>,
+    /// All response headers.
+    pub headers: HeaderMap,
+    /// Attempts made, the first included.
+    pub attempts: u32,
+}
+
+/// Characters escaped in a path segment: all but RFC 3986 unreserved ones.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One call, described: output type `O`, error codes `E`. Built by generated code; send it with
+/// [`Request::send`], or set per-call options first.
+#[must_use = "a request does nothing until it is sent"]
+pub struct Request<O, E> {
+    client: Client,
+    endpoint: &'static Endpoint,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+    problem: Option<String>,
+    timeout: Option<Duration>,
+    max_attempts: Option<u32>,
+    marker: PhantomData<fn() -> (O, E)>,
+}
+
+impl<O, E> std::fmt::Debug for Request<O, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.endpoint.operation)
+            .field("method", &self.endpoint.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O, E> Request<O, E> {
+    /// Starts describing a call of `endpoint`.
+    pub fn new(client: Client, endpoint: &'static Endpoint) -> Self {
+        Request {
+            client,
+            endpoint,
+            path: endpoint.path.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            problem: None,
+            timeout: None,
+            max_attempts: None,
+            marker: PhantomData,
+        }
+    }
+
+    /// Fills the `{name}` placeholder with `value`, percent-encoded as one path segment.
+    pub fn path_param(mut self, name: &str, value: &str) -> Self {
+        if value.is_empty() || value == "." || value == ".." {
+            self.problem
+                .get_or_insert_with(|| format!("path parameter `{name}` must not be {value:?}"));
+            return self;
+        }
+        let encoded = utf8_percent_encode(value, SEGMENT).to_string();
+        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        self
+    }
+
+    /// Adds a query parameter; `None` is skipped, booleans are `true`/`false`, arrays become
+    /// `name.1=…&name.2=…` and objects `name.key=…`, as the official SDKs send them.
+    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => flatten(name, &v, &mut self.query),
+            Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// Adds a query parameter sent as one JSON string (`style: json` in the spec).
+    pub fn query_json<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(v) => self.query.push((name.to_owned(), v.to_string())),
+            Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// Adds a header; strings go as they are, other values as JSON (as the official SDKs do).
+    pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(serde_json::Value::String(s)) => self.headers.push((name.to_owned(), s)),
+            Ok(v) => self.headers.push((name.to_owned(), v.to_string())),
+            Err(e) => self.fail(format!("header `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// Sets the JSON body.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(b) => self.body = Some(b),
+            Err(e) => self.fail(format!("body: {e}")),
+        }
+        self
+    }
+
+    /// Limits this call, retries included (overrides the client's operation timeout).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+
+    /// Attempts for this call, the first included (overrides the client's retry policy; 1: no
+    /// retries).
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = Some(n.max(1));
+        self
+    }
+
+    /// The endpoint called.
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.endpoint
+    }
+
+    /// The path with its parameters filled in and encoded.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Query parameters in the order they are sent.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The JSON body, if any.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    fn fail(&mut self, msg: String) {
+        self.problem.get_or_insert(msg);
+    }
+}
+
+fn flatten(name: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    use serde_json::Value as J;
+    match v {
+        J::Null => {}
+        J::Bool(b) => out.push((name.to_owned(), b.to_string())),
+        J::Number(n) => out.push((name.to_owned(), n.to_string())),
+        J::String(s) => out.push((name.to_owned(), s.clone())),
+        J::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten(&format!("{name}.{}", i + 1), item, out);
+            }
+        }
+        J::Object(map) => {
+            for (k, item) in map {
+                flatten(&format!("{name}.{k}"), item, out);
+            }
+        }
+    }
+}
+
+/// Whether a DingTalk answer says the token is invalid or expired.
+fn is_auth_failure(status: u16, code: &str) -> bool {
+    status == 401
+        || matches!(
+            code,
+            "InvalidAuthentication" | "Unauthorized" | "InvalidAccessToken"
+        )
+}
+
+impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
+    /// Sends the call (retrying as the policy allows) and decodes the answer.
+    pub async fn send(self) -> Result<O, Error<E>> {
+        self.send_with_meta().await.map(|r| r.output)
+    }
+
+    /// Like [`Request::send`], also returning status, request id and headers.
+    pub async fn send_with_meta(self) -> Result<Response<O>, Error<E>> {
+        if let Some(message) = self.problem.clone() {
+            return Err(Error::Build(BuildError { message }));
+        }
+        let limit = self.timeout.or(self.client.inner.operation_timeout);
+        let attempts = std::sync::atomic::AtomicU32::new(0);
+        let span = tracing::info_span!(
+            "dingtalk.call",
+            service = self.endpoint.service,
+            operation = self.endpoint.operation,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            code = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let _enter = span.enter();
+        let call = self.call(&attempts, &span);
+        match limit {
+            None => call.await,
+            Some(d) => match tokio::time::timeout(d, call).await {
+                Ok(r) => r,
+                Err(_) => Err(Error::Timeout(super::TransportError {
+                    message: format!("the call took longer than {d:?}"),
+                    attempts: attempts.load(std::sync::atomic::Ordering::Relaxed),
+                    request_sent: true,
+                    source: None,
+                })),
+            },
+        }
+    }
+
+    async fn call(
+        &self,
+        attempts: &std::sync::atomic::AtomicU32,
+        span: &tracing::Span,
+    ) -> Result<Response<O>, Error<E>> {
+        let inner = &self.client.inner;
+        let max = self.max_attempts.unwrap_or(inner.retry.max_attempts).max(1);
+        let (mut waited, mut reauthenticated) = (Duration::ZERO, false);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
+            span.record("attempt", attempt);
+            let Attempt {
+                result,
+                retry_after,
+            } = self.attempt(attempt).await;
+            let err = match result {
+                Ok(r) => {
+                    span.record("status", r.meta.status);
+                    if let Some(id) = &r.meta.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    return Ok(r);
+                }
+                Err(e) => e,
+            };
+            if let Some(s) = err.status() {
+                span.record("status", s);
+            }
+            if let Some(c) = err.code() {
+                span.record("code", c);
+            }
+            if let Some(id) = err.request_id() {
+                span.record("request_id", id);
+            }
+            // An expired token: refresh once and try again, whatever the retry policy.
+            if let Error::Api(api) = &err {
+                if self.endpoint.auth && !reauthenticated && is_auth_failure(api.status, &api.code)
+                {
+                    reauthenticated = true;
+                    if let Ok(t) = inner.tokens.token().await {
+                        inner.tokens.invalidate(&t);
+                    }
+                    tracing::debug!("access token rejected; refreshing once");
+                    continue;
+                }
+            }
+            let (retry, throttled) = self.should_retry(&err);
+            let delay = inner.retry.delay(attempt, throttled, retry_after);
+            if !retry || attempt >= max || waited + delay > inner.retry.max_total_delay {
+                tracing::debug!(attempts = attempt, "giving up: {err}");
+                return Err(err);
+            }
+            tracing::debug!(?delay, "retrying after: {err}");
+            waited += delay;
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Whether to retry this failure, and whether it was throttling (which waits longer).
+    fn should_retry(&self, err: &Error<E>) -> (bool, bool) {
+        let idempotent = self.endpoint.idempotent;
+        match err {
+            Error::Api(e) if super::retry::is_final_code(&e.code) => (false, false),
+            Error::Api(e) if super::retry::is_throttle_code(&e.code) || e.status == 429 => {
+                (true, true)
+            }
+            Error::Api(e) => (idempotent && e.status >= 500, false),
+            Error::InvalidResponse(e) if e.status == 429 => (true, true),
+            Error::InvalidResponse(e) => (
+                idempotent && e.status >= 500 && !super::decode::is_ban(&e.reason),
+                false,
+            ),
+            Error::Connect(e) => (!e.request_sent || idempotent, false),
+            Error::Timeout(_) => (idempotent, false),
+            Error::Build(_) | Error::Token(_) => (false, false),
+        }
+    }
+
+    async fn attempt(&self, attempt: u32) -> Attempt<O, E> {
+        let inner = &self.client.inner;
+        let base = inner.base_url.as_deref().unwrap_or(self.endpoint.base_url);
+        let mut rb = inner
+            .http
+            .request(self.endpoint.method.http(), format!("{base}{}", self.path))
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, inner.user_agent.as_str());
+        if !self.query.is_empty() {
+            rb = rb.query(&self.query);
+        }
+        for (name, value) in &self.headers {
+            match (
+                HeaderName::try_from(name.as_str()),
+                HeaderValue::try_from(value.as_str()),
+            ) {
+                (Ok(n), Ok(v)) => rb = rb.header(n, v),
+                _ => {
+                    return Attempt::fail(Error::Build(BuildError {
+                        message: format!("header `{name}` has a value that cannot be sent"),
+                    }))
+                }
+            }
+        }
+        let mut secret = None;
+        if self.endpoint.auth {
+            let token = match inner.tokens.token().await {
+                Ok(t) => t,
+                Err(e) => return Attempt::fail(Error::Token(e)),
+            };
+            let Ok(mut value) = HeaderValue::from_str(token.expose()) else {
+                return Attempt::fail(Error::Build(BuildError {
+                    message: "the access token contains characters a header cannot carry".into(),
+                }));
+            };
+            value.set_sensitive(true);
+            rb = rb.header("x-acs-dingtalk-access-token", value);
+            secret = Some(token);
+        }
+        if let Some(body) = &self.body {
+            rb = rb
+                .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                .body(body.clone());
+        }
+        if let Some(t) = inner.attempt_timeout {
+            rb = rb.timeout(t);
+        }
+        let response = match rb.send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::fail(super::decode::transport(e, attempt)),
+        };
+        let after = retry_after(response.headers());
+        let mut out = decode(
+            response,
+            self.endpoint.response_body,
+            inner.max_response_bytes,
+            secret.as_ref(),
+            attempt,
+        )
+        .await;
+        out.retry_after = after;
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flattens_like_the_official_sdk() {
+        let mut out = Vec::new();
+        flatten("ids", &serde_json::json!(["a", "b"]), &mut out);
+        flatten("flag", &serde_json::json!(false), &mut out);
+        flatten("opt", &serde_json::json!({"x": 1}), &mut out);
+        flatten("none", &serde_json::Value::Null, &mut out);
+        let pairs: Vec<(&str, &str)> = out.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("ids.1", "a"),
+                ("ids.2", "b"),
+                ("flag", "false"),
+                ("opt.x", "1")
+            ]
+        );
+    }
+
+    #[test]
+    fn path_params_cannot_escape_their_segment() {
+        let enc = |v: &str| utf8_percent_encode(v, SEGMENT).to_string();
+        assert_eq!(enc("a/b?c#d%e f"), "a%2Fb%3Fc%23d%25e%20f");
+        assert_eq!(enc("知识"), "%E7%9F%A5%E8%AF%86");
+        assert_eq!(enc("../x"), "..%2Fx");
+    }
+}

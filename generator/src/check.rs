@@ -1,0 +1,638 @@
+//! Semantic checks of a parsed spec file. Every problem is reported, not just the first.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::names::{pascal, snake};
+use crate::spec::{Field, Location, Model, Operation, Response, SpecFile};
+use crate::types::{TypeExpr, BUILTINS};
+
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+const APP_TYPES: &[&str] = &[
+    "internal",
+    "third_party_enterprise",
+    "third_party_personal",
+    "personal",
+];
+
+/// Checks one parsed spec file; `file` names it in the diagnostics.
+pub fn check(file: &str, spec: &SpecFile) -> Vec<Diagnostic> {
+    let mut cx = Checker {
+        file,
+        spec,
+        out: Vec::new(),
+    };
+    cx.file_level();
+    for (name, model) in &spec.models {
+        cx.model(name, model);
+    }
+    for (name, op) in &spec.operations {
+        cx.operation(name, op);
+    }
+    cx.type_names();
+    cx.out
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    spec: &'a SpecFile,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn err(&mut self, key: impl Into<String>, msg: impl Into<String>, help: impl Into<String>) {
+        self.out
+            .push(Diagnostic::new(self.file, key, msg).help(help));
+    }
+
+    fn file_level(&mut self) {
+        let s = self.spec;
+        if s.service.is_empty()
+            || !s
+                .service
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            self.err(
+                "service",
+                format!("service `{}` is not a product code", s.service),
+                "use the code of the official SDKs, e.g. `wiki` for dingtalkwiki_2_0",
+            );
+        }
+        if s.version.is_empty() || !s.version.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            self.err(
+                "version",
+                format!("version `{}` is not of the form `2.0`", s.version),
+                "write the version quoted, e.g. `version: \"2.0\"`",
+            );
+        }
+        if !(s.base_url.starts_with("https://") || s.base_url.starts_with("http://"))
+            || s.base_url.ends_with('/')
+        {
+            self.err(
+                "base_url",
+                format!(
+                    "base_url `{}` is not an http(s) URL without a trailing slash",
+                    s.base_url
+                ),
+                "write e.g. `base_url: https://api.dingtalk.io`",
+            );
+        }
+        if s.operations.is_empty() {
+            self.err(
+                "operations",
+                "the file declares no operations",
+                "add at least one operation under `operations:`",
+            );
+        }
+        let expected = format!("{}.yaml", crate::names::module(&s.service, &s.version));
+        let actual = self.file.rsplit(['/', '\\']).next().unwrap_or(self.file);
+        if actual.ends_with(".yaml") && !self.file.contains("fixtures") && actual != expected {
+            self.err(
+                "service",
+                format!(
+                    "file `{actual}` declares {} {}, which belongs in `{expected}`",
+                    s.service, s.version
+                ),
+                format!("rename the file to `{expected}`"),
+            );
+        }
+    }
+
+    fn model(&mut self, name: &str, model: &Model) {
+        let key = format!("models.{name}");
+        self.type_name(&key, name);
+        match (&model.fields, &model.values) {
+            (Some(_), Some(_)) => self.err(
+                &key,
+                format!("model `{name}` has both `fields` and `enum`"),
+                "a model is either a struct (`fields`) or a string enum (`enum`)",
+            ),
+            (None, None) => self.err(
+                &key,
+                format!("model `{name}` has neither `fields` nor `enum`"),
+                "add `fields:` for a struct or `enum:` for a string enum",
+            ),
+            (Some(fields), None) => self.fields(&format!("{key}.fields"), fields, false),
+            (None, Some(values)) => self.enum_values(&format!("{key}.enum"), values),
+        }
+    }
+
+    fn type_name(&mut self, key: &str, name: &str) {
+        if pascal(name) != name {
+            self.err(
+                key,
+                format!("`{name}` is not an UpperCamelCase name"),
+                format!("name it `{}`", pascal(name)),
+            );
+        }
+    }
+
+    fn enum_values(&mut self, key: &str, values: &IndexMap<String, String>) {
+        if values.is_empty() {
+            self.err(
+                key,
+                "an enum needs at least one value",
+                "list the documented values: `VALUE: description`",
+            );
+        }
+        self.collisions(key, values.keys().map(String::as_str), pascal, "enum value");
+    }
+
+    /// Reports names that differ on the wire but collide in Rust.
+    fn collisions<'n>(
+        &mut self,
+        key: &str,
+        names: impl Iterator<Item = &'n str>,
+        rust: fn(&str) -> String,
+        what: &str,
+    ) {
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for name in names {
+            let r = rust(name);
+            if let Some(first) = seen.get(&r) {
+                self.err(
+                    format!("{key}.{name}"),
+                    format!("{what} `{name}` and `{first}` both become `{r}` in Rust"),
+                    "keep one of them; the Rust name is derived from the wire name",
+                );
+            } else {
+                seen.insert(r, name);
+            }
+        }
+    }
+
+    fn fields(&mut self, key: &str, fields: &IndexMap<String, Field>, params: bool) {
+        self.collisions(
+            key,
+            fields.keys().map(String::as_str),
+            snake,
+            if params { "parameter" } else { "field" },
+        );
+        for (name, f) in fields {
+            self.field(&format!("{key}.{name}"), f, params);
+        }
+    }
+
+    fn field(&mut self, key: &str, f: &Field, param: bool) {
+        if !param && f.location.is_some() {
+            self.err(
+                format!("{key}.in"),
+                "`in` is only for operation parameters",
+                "remove `in` from this field",
+            );
+        }
+        if !param && f.style.is_some() {
+            self.err(
+                format!("{key}.style"),
+                "`style` is only for query parameters",
+                "remove `style` from this field",
+            );
+        }
+        let expr = match TypeExpr::parse(&f.ty) {
+            Ok(t) => t,
+            Err(e) => {
+                self.err(
+                    format!("{key}.type"),
+                    format!("invalid type `{}`: {}", f.ty, e.0),
+                    format!("use one of {}", BUILTINS.join(", ")),
+                );
+                return;
+            }
+        };
+        self.type_refs(key, &expr);
+        let leaf = expr.leaf();
+        if f.values.is_some() && *leaf != TypeExpr::String {
+            self.err(
+                format!("{key}.enum"),
+                format!("`enum` values on a `{}` field", f.ty),
+                "only string fields can be enums: set `type: string`",
+            );
+        }
+        if let Some(values) = &f.values {
+            self.enum_values(&format!("{key}.enum"), values);
+        }
+        match (f.fields.as_ref(), *leaf == TypeExpr::Object) {
+            (Some(fields), true) => self.fields(&format!("{key}.fields"), fields, false),
+            (Some(_), false) => self.err(
+                format!("{key}.fields"),
+                format!("`fields` on a `{}` field", f.ty),
+                "inline fields need `type: object` (or `array<object>`, `map<string, object>`)",
+            ),
+            (None, true) => self.err(
+                format!("{key}.type"),
+                "an `object` without `fields`",
+                "list its `fields:`, refer to a model by name, or use `any` for free-form JSON",
+            ),
+            (None, false) => {}
+        }
+        let l = &f.limits;
+        let is_coll = matches!(expr, TypeExpr::Array(_) | TypeExpr::Map(_));
+        let is_num = matches!(expr, TypeExpr::Int32 | TypeExpr::Int64 | TypeExpr::Double);
+        if (l.min_items.is_some() || l.max_items.is_some()) && !is_coll {
+            self.err(
+                format!("{key}.max_items"),
+                format!("`min_items`/`max_items` on a `{}` field", f.ty),
+                "item limits apply to arrays and maps; use `max_length` for strings",
+            );
+        }
+        if (l.min_length.is_some() || l.max_length.is_some() || l.pattern.is_some())
+            && expr != TypeExpr::String
+        {
+            self.err(
+                format!("{key}.max_length"),
+                format!("`min_length`/`max_length`/`pattern` on a `{}` field", f.ty),
+                "length limits apply to strings; use `max_items` for arrays",
+            );
+        }
+        if (l.minimum.is_some() || l.maximum.is_some()) && !is_num {
+            self.err(
+                format!("{key}.maximum"),
+                format!("`minimum`/`maximum` on a `{}` field", f.ty),
+                "numeric limits apply to int32, int64 and double",
+            );
+        }
+        if let (Some(lo), Some(hi)) = (l.min_items, l.max_items) {
+            if lo > hi {
+                self.err(
+                    format!("{key}.min_items"),
+                    format!("min_items {lo} is above max_items {hi}"),
+                    "swap or correct the limits",
+                );
+            }
+        }
+    }
+
+    /// Named types must exist in this file.
+    fn type_refs(&mut self, key: &str, expr: &TypeExpr) {
+        if let TypeExpr::Named(n) = expr.leaf() {
+            if !self.spec.models.contains_key(n) {
+                let models = self.spec.models.keys().map(String::as_str);
+                let builtins = [
+                    "string", "boolean", "int32", "int64", "double", "any", "object",
+                ];
+                let help = match did_you_mean(n, models.chain(builtins)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "declare it under `models:` or use a built-in type (string, boolean, int32, int64, double, any, object)".to_owned(),
+                };
+                self.err(format!("{key}.type"), format!("unknown type `{n}`"), help);
+            }
+        }
+    }
+
+    fn operation(&mut self, name: &str, op: &Operation) {
+        let key = format!("operations.{name}");
+        self.type_name(&key, name);
+        let method = op.method.to_ascii_uppercase();
+        if !METHODS.contains(&method.as_str()) {
+            let help = match did_you_mean(&method, METHODS.iter().copied()) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => format!("use one of {}", METHODS.join(", ")),
+            };
+            self.err(
+                format!("{key}.method"),
+                format!("invalid HTTP method `{}`", op.method),
+                help,
+            );
+        }
+        if method != "GET" && op.idempotent.is_none() {
+            self.err(format!("{key}.method"), format!("a {method} operation must say whether it is idempotent"), "add `idempotent: true` if repeating the call is harmless (reads such as batchQuery), else `idempotent: false`");
+        }
+        for (i, t) in op.app_types.iter().enumerate() {
+            if !APP_TYPES.contains(&t.as_str()) {
+                self.err(
+                    format!("{key}.app_types.{i}"),
+                    format!("unknown app type `{t}`"),
+                    format!("use one of {}", APP_TYPES.join(", ")),
+                );
+            }
+        }
+        self.path(&key, op);
+        self.fields(&format!("{key}.params"), &op.params, true);
+        let has_body = op
+            .params
+            .values()
+            .any(|p| p.location == Some(Location::Body));
+        if method == "GET" && has_body && !op.get_body {
+            self.err(format!("{key}.params"), "a GET operation with body parameters", "move them to `in: query`, or add `get_body: true` if DingTalk really reads a body on this GET");
+        }
+        if op.get_body && method != "GET" {
+            self.err(
+                format!("{key}.get_body"),
+                "`get_body` on a non-GET operation",
+                "remove it: other methods carry a body anyway",
+            );
+        }
+        for (pname, p) in &op.params {
+            let pkey = format!("{key}.params.{pname}");
+            match p.location {
+                None => self.err(
+                    format!("{pkey}.in"),
+                    format!("parameter `{pname}` does not say where it goes"),
+                    "add `in: path`, `in: query`, `in: header` or `in: body`",
+                ),
+                Some(Location::Path) if !p.required => self.err(
+                    format!("{pkey}.required"),
+                    format!("path parameter `{pname}` is optional"),
+                    "path parameters are always required: add `required: true`",
+                ),
+                _ => {}
+            }
+            if p.style.is_some() && p.location != Some(Location::Query) {
+                self.err(
+                    format!("{pkey}.style"),
+                    "`style` on a parameter outside the query",
+                    "remove `style`, or move the parameter to `in: query`",
+                );
+            }
+        }
+        if let Response::Body(body) = &op.response {
+            self.fields(&format!("{key}.response.fields"), &body.fields, false);
+            if let Some(example) = &body.example {
+                self.example(&format!("{key}.response.example"), example, &body.fields);
+            }
+        }
+        let mut codes = BTreeMap::new();
+        for (i, e) in op.errors.iter().enumerate() {
+            let ekey = format!("{key}.errors.{i}");
+            if !(400..=599).contains(&e.status) {
+                self.err(
+                    format!("{ekey}.status"),
+                    format!("error status {} is not an HTTP error status", e.status),
+                    "use the page's HttpCode: 400–599",
+                );
+            }
+            if let Some(first) = codes.insert(pascal(&e.code), e.code.clone()) {
+                self.err(
+                    format!("{ekey}.code"),
+                    format!(
+                        "error code `{}` collides with `{first}` (both become `{}`)",
+                        e.code,
+                        pascal(&e.code)
+                    ),
+                    "list each code once",
+                );
+            }
+        }
+        if let Some(p) = &op.pagination {
+            for (what, path) in [
+                ("cursor", Some(&p.cursor)),
+                ("page_size", p.page_size.as_ref()),
+            ] {
+                if let Some(path) = path {
+                    if !param_path_exists(op, path) {
+                        self.err(format!("{key}.pagination.{what}"), format!("pagination {what} `{path}` is not a parameter of {name}"), "name a request parameter, or `param.field` for a field of a body object");
+                    }
+                }
+            }
+            if let Response::Body(b) = &op.response {
+                for (what, field) in [("next", &p.next), ("items", &p.items)] {
+                    if !b.fields.contains_key(field) {
+                        self.err(
+                            format!("{key}.pagination.{what}"),
+                            format!("pagination {what} `{field}` is not a response field"),
+                            "name a top-level field of `response.fields`",
+                        );
+                    }
+                }
+            } else {
+                self.err(
+                    format!("{key}.pagination"),
+                    "a paginated operation without a response body",
+                    "remove `pagination` or describe the response",
+                );
+            }
+        }
+    }
+
+    fn path(&mut self, key: &str, op: &Operation) {
+        if !op.path.starts_with('/') {
+            self.err(
+                format!("{key}.path"),
+                format!("path `{}` does not start with `/`", op.path),
+                "write the path without the host, e.g. `/v2.0/wiki/workspaces`",
+            );
+        }
+        let mut holes = Vec::new();
+        let mut rest = op.path.as_str();
+        while let Some(open) = rest.find('{') {
+            match rest[open..].find('}') {
+                Some(close) => {
+                    holes.push(&rest[open + 1..open + close]);
+                    rest = &rest[open + close + 1..];
+                }
+                None => {
+                    self.err(
+                        format!("{key}.path"),
+                        format!("unclosed `{{` in path `{}`", op.path),
+                        "close the placeholder: `{name}`",
+                    );
+                    break;
+                }
+            }
+        }
+        for h in &holes {
+            match op.params.get(*h) {
+                Some(p) if p.location == Some(Location::Path) => {}
+                _ => self.err(format!("{key}.path"), format!("placeholder `{{{h}}}` has no path parameter"), format!("add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`")),
+            }
+        }
+        for (name, p) in &op.params {
+            if p.location == Some(Location::Path) && !holes.contains(&name.as_str()) {
+                self.err(
+                    format!("{key}.params.{name}"),
+                    format!("path parameter `{name}` is not in the path `{}`", op.path),
+                    format!("add `{{{name}}}` to the path or change `in`"),
+                );
+            }
+        }
+    }
+
+    fn example(&mut self, key: &str, example: &str, fields: &IndexMap<String, Field>) {
+        match serde_json::from_str::<serde_json::Value>(example) {
+            Err(e) => self.err(
+                key,
+                format!("the example is not valid JSON: {e}"),
+                "paste the page's example verbatim",
+            ),
+            Ok(value) => {
+                let mut problems = Vec::new();
+                conforms(self.spec, &value, fields, "", &mut problems);
+                for p in problems {
+                    self.err(
+                        key,
+                        format!("the example does not match the response fields: {p}"),
+                        "correct the example or the field types",
+                    );
+                }
+            }
+        }
+    }
+
+    /// Generated type names (models and the per-operation ones) must be unique.
+    fn type_names(&mut self) {
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        let mut add = |this: &mut Self, name: String, key: String| {
+            if let Some(first) = seen.insert(name.clone(), key.clone()) {
+                this.err(
+                    &key,
+                    format!("the generated type `{name}` is also generated for `{first}`"),
+                    "rename one of them",
+                );
+            }
+        };
+        for name in self.spec.models.keys() {
+            add(self, pascal(name), format!("models.{name}"));
+        }
+        for name in self.spec.operations.keys() {
+            let key = format!("operations.{name}");
+            for suffix in ["", "Error", "Response", "Body"] {
+                add(self, format!("{}{suffix}", pascal(name)), key.clone());
+            }
+        }
+        add(
+            self,
+            "Service".to_owned(),
+            "(the service handle)".to_owned(),
+        );
+    }
+}
+
+fn param_path_exists(op: &Operation, path: &str) -> bool {
+    let mut parts = path.split('.');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut field) = op.params.get(first) else {
+        return false;
+    };
+    for part in parts {
+        match field.fields.as_ref().and_then(|f| f.get(part)) {
+            Some(f) => field = f,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Checks a JSON value against fields, collecting problems as `path: problem`.
+fn conforms(
+    spec: &SpecFile,
+    value: &serde_json::Value,
+    fields: &IndexMap<String, Field>,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    let Some(obj) = value.as_object() else {
+        out.push(format!(
+            "`{}` should be an object",
+            if at.is_empty() { "(root)" } else { at }
+        ));
+        return;
+    };
+    for (name, f) in fields {
+        let path = if at.is_empty() {
+            name.clone()
+        } else {
+            format!("{at}.{name}")
+        };
+        match obj.get(name) {
+            None if f.required => out.push(format!("required field `{path}` is missing")),
+            None | Some(serde_json::Value::Null) => {}
+            Some(v) => {
+                if let Ok(t) = TypeExpr::parse(&f.ty) {
+                    conforms_type(spec, v, &t, f, &path, out);
+                }
+            }
+        }
+    }
+    for name in obj.keys() {
+        if !fields.contains_key(name) {
+            let path = if at.is_empty() {
+                name.clone()
+            } else {
+                format!("{at}.{name}")
+            };
+            out.push(format!("field `{path}` is not declared"));
+        }
+    }
+}
+
+fn conforms_type(
+    spec: &SpecFile,
+    v: &serde_json::Value,
+    t: &TypeExpr,
+    f: &Field,
+    path: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value as J;
+    let ok = match (t, v) {
+        (TypeExpr::String, J::String(s)) => {
+            if let Some(values) = &f.values {
+                if !values.contains_key(s) {
+                    out.push(format!("`{path}` is `{s}`, not one of the enum values"));
+                }
+            }
+            true
+        }
+        (TypeExpr::Boolean, J::Bool(_)) | (TypeExpr::Any, _) => true,
+        (TypeExpr::Int32, J::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        (TypeExpr::Int64, J::Number(n)) => n.as_i64().is_some(),
+        (TypeExpr::Double, J::Number(_)) => true,
+        (TypeExpr::Object, J::Object(_)) => {
+            if let Some(fields) = &f.fields {
+                conforms(spec, v, fields, path, out);
+            }
+            true
+        }
+        (TypeExpr::Array(inner), J::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                conforms_type(spec, item, inner, f, &format!("{path}[{i}]"), out);
+            }
+            true
+        }
+        (TypeExpr::Map(inner), J::Object(map)) => {
+            for (k, item) in map {
+                conforms_type(spec, item, inner, f, &format!("{path}.{k}"), out);
+            }
+            true
+        }
+        (TypeExpr::Named(n), _) => match spec.models.get(n) {
+            Some(Model {
+                fields: Some(fields),
+                ..
+            }) => {
+                conforms(spec, v, fields, path, out);
+                true
+            }
+            Some(Model {
+                values: Some(values),
+                ..
+            }) => match v.as_str() {
+                Some(s) if values.contains_key(s) => true,
+                Some(s) => {
+                    out.push(format!("`{path}` is `{s}`, not a value of `{n}`"));
+                    true
+                }
+                None => false,
+            },
+            _ => true,
+        },
+        _ => false,
+    };
+    if !ok {
+        out.push(format!("`{path}` should be {t}, found {}", json_kind(v)));
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,422 @@
+//! Emits the Rust source of one service from the model, with `quote`.
+//!
+//! The output is thin on purpose: types, and per operation a builder whose `build` hands a
+//! request description to the runtime (`rt::Request`). Sending, retrying and decoding live in
+//! the runtime, once.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{Enum, FieldDef, Operation, RustType, Service, Struct, TypeDef};
+use crate::names::{is_keyword, serde_camel};
+use crate::spec::Location;
+
+/// Where the generated code finds the runtime, and what it may add to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Path of the runtime crate as seen from the generated code: `crate` inside the SDK.
+    pub runtime: String,
+    /// Whether to add `Client::<module>()` accessors (only possible inside the SDK crate).
+    pub accessors: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            runtime: "crate".to_owned(),
+            accessors: true,
+        }
+    }
+}
+
+/// The tokens of one service module's contents.
+pub fn service(svc: &Service, opts: &Options) -> TokenStream {
+    let runtime: syn::Path =
+        syn::parse_str(&opts.runtime).unwrap_or_else(|_| syn::parse_quote!(crate));
+    let handle = handle(svc, opts);
+    let ops = svc.operations.iter().map(|op| operation(svc, op));
+    let types = svc.types.iter().map(type_def);
+    quote! {
+        #[allow(unused_imports)]
+        use #runtime::runtime as rt;
+        #handle
+        #(#ops)*
+        #(#types)*
+    }
+}
+
+fn docs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#lines)*)
+}
+
+fn ident(name: &str) -> Ident {
+    if is_keyword(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+fn ty(t: &RustType) -> TokenStream {
+    match t {
+        RustType::String => quote!(String),
+        RustType::Bool => quote!(bool),
+        RustType::I32 => quote!(i32),
+        RustType::I64 => quote!(i64),
+        RustType::F64 => quote!(f64),
+        RustType::Any => quote!(rt::Value),
+        RustType::Vec(t) => {
+            let t = ty(t);
+            quote!(Vec<#t>)
+        }
+        RustType::Map(t) => {
+            let t = ty(t);
+            quote!(std::collections::BTreeMap<String, #t>)
+        }
+        RustType::Named(n) => {
+            let n = ident(n);
+            quote!(#n)
+        }
+    }
+}
+
+/// The declared type of a struct field: boxed and/or optional.
+fn field_ty(f: &FieldDef) -> TokenStream {
+    let mut t = ty(&f.ty);
+    if f.boxed {
+        t = quote!(Box<#t>);
+    }
+    if f.required {
+        t
+    } else {
+        quote!(Option<#t>)
+    }
+}
+
+/// An argument type that is easy to call with, and the expression converting it.
+fn arg(f: &FieldDef) -> (TokenStream, TokenStream) {
+    let name = ident(&f.ident);
+    match &f.ty {
+        RustType::String => (quote!(impl Into<String>), quote!(#name.into())),
+        RustType::Vec(inner) if **inner == RustType::String => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(#name.into_iter().map(Into::into).collect()),
+        ),
+        t if f.boxed => {
+            let t = ty(t);
+            (t, quote!(Box::new(#name)))
+        }
+        t => (ty(t), quote!(#name)),
+    }
+}
+
+fn struct_def(s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let doc = docs(&s.docs);
+    let camel = s
+        .fields
+        .iter()
+        .filter(|f| serde_camel(&f.ident) == f.wire)
+        .count();
+    let rename_all = camel * 2 > s.fields.len();
+    let fields = s.fields.iter().map(|f| {
+        let doc = docs(&f.docs);
+        let fname = ident(&f.ident);
+        let t = field_ty(f);
+        let derived = if rename_all {
+            serde_camel(&f.ident)
+        } else {
+            f.ident.clone()
+        };
+        let mut args = Vec::new();
+        if derived != f.wire {
+            let wire = &f.wire;
+            args.push(quote!(rename = #wire));
+        }
+        if !f.required {
+            args.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
+        quote! { #doc #attr pub #fname: #t, }
+    });
+    let default = s.default.then(|| quote!(Default,));
+    let container = rename_all.then(|| quote!(#[serde(rename_all = "camelCase")]));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #container
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn enum_def(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let mut doc_lines = e.docs.clone();
+    if !doc_lines.is_empty() {
+        doc_lines.push(String::new());
+    }
+    doc_lines.push("Values this SDK does not know decode into `Unknown`.".to_owned());
+    let doc = docs(&doc_lines);
+    let variants = e.variants.iter().map(|v| {
+        let doc = docs(&v.docs);
+        let var = ident(&v.ident);
+        let wire = &v.wire;
+        let rename = (v.ident != v.wire).then(|| quote!(#[serde(rename = #wire)]));
+        quote! { #doc #rename #var, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this SDK does not know, as sent.
+            #[serde(untagged)]
+            Unknown(String),
+        }
+    }
+}
+
+fn type_def(t: &TypeDef) -> TokenStream {
+    match t {
+        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Enum(e) => enum_def(e),
+    }
+}
+
+fn error_enum(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let doc = docs(&e.docs);
+    let variants = e.variants.iter().map(|v| {
+        let doc = docs(&v.docs);
+        let var = ident(&v.ident);
+        quote! { #doc #var, }
+    });
+    let arms = e.variants.iter().map(|v| {
+        let var = ident(&v.ident);
+        let wire = &v.wire;
+        quote! { #wire => Self::#var, }
+    });
+    let codes = e.variants.iter().map(|v| {
+        let var = ident(&v.ident);
+        let wire = &v.wire;
+        quote! { Self::#var => #wire, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A code not documented for this operation, as sent.
+            Unknown(String),
+        }
+        impl rt::ErrorKind for #name {
+            fn from_code(code: &str) -> Self {
+                match code {
+                    #(#arms)*
+                    _ => Self::Unknown(code.to_owned()),
+                }
+            }
+            fn code(&self) -> &str {
+                match self {
+                    #(#codes)*
+                    Self::Unknown(code) => code,
+                }
+            }
+        }
+    }
+}
+
+/// Builder methods that a parameter setter must not shadow.
+const RESERVED: &[&str] = &["build", "send", "new", "clone"];
+
+fn setter_name(f: &FieldDef) -> Ident {
+    if RESERVED.contains(&f.ident.as_str()) {
+        format_ident!("with_{}", f.ident)
+    } else {
+        ident(&f.ident)
+    }
+}
+
+fn handle(svc: &Service, opts: &Options) -> TokenStream {
+    let module = format_ident!("{}", svc.module);
+    let title = format!(
+        " {} — DingTalk `{}` {} (default host `{}`).",
+        svc.title.trim(),
+        svc.service,
+        svc.version,
+        svc.base_url
+    );
+    let ctors = svc.operations.iter().map(|op| {
+        let name = ident(&op.name);
+        let fn_name = ident(&op.fn_name);
+        let summary = docs(&op.docs[..1]);
+        let args = op.required().map(|f| {
+            let n = ident(&f.ident);
+            let (t, _) = arg(f);
+            quote!(#n: #t)
+        });
+        let inits = op.params.iter().map(|f| {
+            let n = ident(&f.ident);
+            if f.required {
+                let (_, conv) = arg(f);
+                quote!(#n: #conv)
+            } else {
+                quote!(#n: None)
+            }
+        });
+        let body = op.body.as_ref().map(|b| {
+            let bname = ident(&b.name);
+            let fields = b.fields.iter().map(|f| {
+                let n = ident(&f.ident);
+                if f.required {
+                    let (_, conv) = arg(f);
+                    quote!(#n: #conv)
+                } else {
+                    quote!(#n: None)
+                }
+            });
+            quote!(body: #bname { #(#fields),* },)
+        });
+        quote! {
+            #summary
+            pub fn #fn_name(&self, #(#args),*) -> #name {
+                #name { client: self.client.clone(), #(#inits,)* #body }
+            }
+        }
+    });
+    let accessor = opts.accessors.then(|| {
+        let doc = format!(
+            " The operations of DingTalk `{}` {}.",
+            svc.service, svc.version
+        );
+        quote! {
+            impl rt::Client {
+                #[doc = #doc]
+                pub fn #module(&self) -> Service {
+                    Service::new(self.clone())
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #title]
+        #[derive(Debug, Clone)]
+        pub struct Service {
+            client: rt::Client,
+        }
+        #accessor
+        impl Service {
+            /// Calls the operations of this service through `client`.
+            pub fn new(client: rt::Client) -> Self {
+                Service { client }
+            }
+            #(#ctors)*
+        }
+    }
+}
+
+fn operation(svc: &Service, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let doc = docs(&op.docs);
+    let err = ident(&op.errors.name);
+    let out = match &op.response {
+        Some(r) => {
+            let r = ident(r);
+            quote!(#r)
+        }
+        None => quote!(()),
+    };
+    let fields = op.params.iter().map(|f| {
+        let n = ident(&f.ident);
+        let t = field_ty(f);
+        quote!(#n: #t,)
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let b = ident(&b.name);
+        quote!(body: #b,)
+    });
+    let setters = op.optional().map(|f| {
+        let doc = docs(&f.docs);
+        let n = ident(&f.ident);
+        let setter = setter_name(f);
+        let (t, conv) = arg(f);
+        let target = if f.location == Location::Body {
+            quote!(self.body.#n)
+        } else {
+            quote!(self.#n)
+        };
+        quote! {
+            #doc
+            pub fn #setter(mut self, #n: #t) -> Self {
+                #target = Some(#conv);
+                self
+            }
+        }
+    });
+    let calls = op.params.iter().map(|f| {
+        let n = ident(&f.ident);
+        let wire = &f.wire;
+        match f.location {
+            Location::Path => quote!(.path_param(#wire, &self.#n)),
+            Location::Query if f.json_style => quote!(.query_json(#wire, &self.#n)),
+            Location::Query => quote!(.query(#wire, &self.#n)),
+            Location::Header => quote!(.header(#wire, &self.#n)),
+            Location::Body => quote!(),
+        }
+    });
+    let body_call = op.body.as_ref().map(|_| quote!(.json(&self.body)));
+    let (service, op_name, path, base) = (
+        format!("{}_{}", svc.service, svc.version),
+        &op.name,
+        &op.path,
+        &svc.base_url,
+    );
+    let method = format_ident!("{}", crate::names::pascal(&op.method));
+    let (idempotent, auth, has_body) = (op.idempotent, op.auth, op.response.is_some());
+    let errors = error_enum(&op.errors);
+    let body_def = op.body.as_ref().map(struct_def);
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #name {
+            client: rt::Client,
+            #(#fields)*
+            #body_field
+        }
+        impl #name {
+            #(#setters)*
+            /// Describes the request without sending it (to set per-call options or inspect it).
+            pub fn build(self) -> rt::Request<#out, #err> {
+                rt::Request::new(self.client, &rt::Endpoint {
+                    service: #service,
+                    operation: #op_name,
+                    method: rt::Method::#method,
+                    path: #path,
+                    base_url: #base,
+                    idempotent: #idempotent,
+                    auth: #auth,
+                    response_body: #has_body,
+                })
+                #(#calls)*
+                #body_call
+            }
+            /// Sends the request and decodes the answer.
+            pub async fn send(self) -> Result<#out, rt::Error<#err>> {
+                self.build().send().await
+            }
+        }
+        #body_def
+        #errors
+    }
+}

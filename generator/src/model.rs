@@ -1,0 +1,559 @@
+//! The intermediate model: a spec file resolved into the Rust items to emit.
+//!
+//! Lowering assumes [`crate::check`] passed; where the spec is still inconsistent it falls back
+//! to something harmless (`serde_json::Value`) instead of panicking.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::names::{pascal, snake};
+use crate::spec::{self, Auth, Location, QueryStyle, SpecFile};
+use crate::types::TypeExpr;
+
+/// One service version, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Rust module and cargo feature (`wiki_2_0`).
+    pub module: String,
+    /// Product code (`wiki`).
+    pub service: String,
+    /// Version (`2.0`).
+    pub version: String,
+    /// One-line title.
+    pub title: String,
+    /// Default host.
+    pub base_url: String,
+    /// Structs and enums, in spec order (named models first, then per operation).
+    pub types: Vec<TypeDef>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// A generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    /// A struct.
+    Struct(Struct),
+    /// A string enum.
+    Enum(Enum),
+}
+
+/// A generated struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Rust name.
+    pub name: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Fields in spec order.
+    pub fields: Vec<FieldDef>,
+    /// Whether every field type has a `Default`.
+    pub default: bool,
+}
+
+/// A struct field or an operation parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    /// Wire name.
+    pub wire: String,
+    /// Rust name (without `r#`).
+    pub ident: String,
+    /// Rust type, without the `Option` of an optional field.
+    pub ty: RustType,
+    /// Whether the value must be present.
+    pub required: bool,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Whether the field is boxed to break a cycle of models.
+    pub boxed: bool,
+    /// Parameters only: where it goes.
+    pub location: Location,
+    /// Parameters only: query value sent as one JSON string.
+    pub json_style: bool,
+}
+
+/// A Rust type of a field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RustType {
+    /// `String`
+    String,
+    /// `bool`
+    Bool,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f64`
+    F64,
+    /// `serde_json::Value`
+    Any,
+    /// `Vec<T>`
+    Vec(Box<RustType>),
+    /// `BTreeMap<String, T>`
+    Map(Box<RustType>),
+    /// A generated struct or enum.
+    Named(String),
+}
+
+/// A generated string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// Rust name.
+    pub name: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Documented values.
+    pub variants: Vec<Variant>,
+}
+
+/// One documented enum value or error code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// As sent on the wire.
+    pub wire: String,
+    /// Rust variant name.
+    pub ident: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Official name (`GetWorkspace`), also the builder's type name.
+    pub name: String,
+    /// Method name on the service (`get_workspace`).
+    pub fn_name: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Whether a retry after the request reached the server is safe.
+    pub idempotent: bool,
+    /// Whether the access-token header is sent.
+    pub auth: bool,
+    /// Path, query and header parameters, required first.
+    pub params: Vec<FieldDef>,
+    /// The body struct, when the operation has body parameters.
+    pub body: Option<Struct>,
+    /// The response struct, or `None` for `response: none`.
+    pub response: Option<String>,
+    /// The error-kind enum.
+    pub errors: Enum,
+    /// HTTP status of each documented error code.
+    pub error_status: Vec<u16>,
+    /// Cursor pagination, as written in the spec.
+    pub pagination: Option<spec::Pagination>,
+}
+
+impl Operation {
+    /// Required parameters in argument order: path, query, header, then body.
+    pub fn required(&self) -> impl Iterator<Item = &FieldDef> {
+        let body = self.body.iter().flat_map(|b| b.fields.iter());
+        self.params.iter().chain(body).filter(|p| p.required)
+    }
+
+    /// Optional parameters, each with a setter.
+    pub fn optional(&self) -> impl Iterator<Item = &FieldDef> {
+        let body = self.body.iter().flat_map(|b| b.fields.iter());
+        self.params.iter().chain(body).filter(|p| !p.required)
+    }
+}
+
+/// Lowers a checked spec file into the model.
+pub fn lower(spec: &SpecFile) -> Service {
+    let mut cx = Lower {
+        types: Vec::new(),
+        enums: spec
+            .models
+            .iter()
+            .filter(|(_, m)| m.values.is_some())
+            .map(|(n, _)| pascal(n))
+            .collect(),
+    };
+    for (name, model) in &spec.models {
+        let rust = pascal(name);
+        let docs = doc_lines(model.description.as_deref());
+        match (&model.values, &model.fields) {
+            (Some(values), _) => cx.enum_def(rust, docs, values),
+            (None, fields) => {
+                let empty = indexmap::IndexMap::new();
+                cx.struct_def(rust, docs, fields.as_ref().unwrap_or(&empty));
+            }
+        }
+    }
+    let operations = spec
+        .operations
+        .iter()
+        .map(|(name, op)| cx.operation(name, op))
+        .collect();
+    let mut types = cx.types;
+    box_cycles(&mut types);
+    mark_defaults(&mut types);
+    Service {
+        module: crate::names::module(&spec.service, &spec.version),
+        service: spec.service.clone(),
+        version: spec.version.clone(),
+        title: spec.title.clone(),
+        base_url: spec.base_url.clone(),
+        types,
+        operations,
+    }
+}
+
+struct Lower {
+    types: Vec<TypeDef>,
+    enums: BTreeSet<String>,
+}
+
+impl Lower {
+    fn enum_def(
+        &mut self,
+        name: String,
+        docs: Vec<String>,
+        values: &indexmap::IndexMap<String, String>,
+    ) {
+        let variants = values
+            .iter()
+            .map(|(wire, doc)| Variant {
+                wire: wire.clone(),
+                // `Unknown(String)` is the catch-all; a documented `Unknown` value gets another name.
+                ident: match pascal(wire) {
+                    id if id == "Unknown" => "UnknownValue".to_owned(),
+                    id => id,
+                },
+                docs: vec![format!("`{wire}`: {}", doc.trim())],
+            })
+            .collect();
+        self.enums.insert(name.clone());
+        self.types.push(TypeDef::Enum(Enum {
+            name,
+            docs,
+            variants,
+        }));
+    }
+
+    fn struct_def(
+        &mut self,
+        name: String,
+        docs: Vec<String>,
+        fields: &indexmap::IndexMap<String, spec::Field>,
+    ) {
+        let fields = self.fields(&name, fields);
+        self.types.push(TypeDef::Struct(Struct {
+            name,
+            docs,
+            fields,
+            default: true,
+        }));
+    }
+
+    fn fields(
+        &mut self,
+        owner: &str,
+        fields: &indexmap::IndexMap<String, spec::Field>,
+    ) -> Vec<FieldDef> {
+        fields
+            .iter()
+            .map(|(wire, f)| self.field(owner, wire, f))
+            .collect()
+    }
+
+    fn field(&mut self, owner: &str, wire: &str, f: &spec::Field) -> FieldDef {
+        let location = f.location.unwrap_or(Location::Body);
+        FieldDef {
+            wire: wire.to_owned(),
+            ident: snake(wire),
+            ty: self.ty(owner, wire, f),
+            required: f.required || location == Location::Path,
+            docs: field_docs(f),
+            boxed: false,
+            location,
+            json_style: f.style == Some(QueryStyle::Json),
+        }
+    }
+
+    /// Resolves a field's type, declaring inline structs and enums named `{owner}{Key}`.
+    fn ty(&mut self, owner: &str, key: &str, f: &spec::Field) -> RustType {
+        let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
+        self.resolve(&expr, owner, key, f)
+    }
+
+    fn resolve(&mut self, expr: &TypeExpr, owner: &str, key: &str, f: &spec::Field) -> RustType {
+        match expr {
+            TypeExpr::String => match &f.values {
+                Some(values) => {
+                    let name = format!("{owner}{}", pascal(key));
+                    let docs = doc_lines(f.description.as_deref());
+                    self.enum_def(name.clone(), docs, values);
+                    RustType::Named(name)
+                }
+                None => RustType::String,
+            },
+            TypeExpr::Boolean => RustType::Bool,
+            TypeExpr::Int32 => RustType::I32,
+            TypeExpr::Int64 => RustType::I64,
+            TypeExpr::Double => RustType::F64,
+            TypeExpr::Any => RustType::Any,
+            TypeExpr::Object => match &f.fields {
+                Some(fields) => {
+                    let name = format!("{owner}{}", pascal(key));
+                    let docs = doc_lines(f.description.as_deref());
+                    self.struct_def(name.clone(), docs, fields);
+                    RustType::Named(name)
+                }
+                None => RustType::Any,
+            },
+            TypeExpr::Array(t) => RustType::Vec(Box::new(self.resolve(t, owner, key, f))),
+            TypeExpr::Map(t) => RustType::Map(Box::new(self.resolve(t, owner, key, f))),
+            TypeExpr::Named(n) => RustType::Named(pascal(n)),
+        }
+    }
+
+    fn operation(&mut self, name: &str, op: &spec::Operation) -> Operation {
+        let rust = pascal(name);
+        let mut params = Vec::new();
+        let mut body = indexmap::IndexMap::new();
+        for (wire, p) in &op.params {
+            if p.location == Some(Location::Body) {
+                body.insert(wire.clone(), p.clone());
+            } else {
+                params.push(self.field(&rust, wire, p));
+            }
+        }
+        // Required first (stable), each group in location order.
+        params.sort_by_key(|p| (!p.required, p.location as u8));
+        let body = (!body.is_empty()).then(|| {
+            let name = format!("{rust}Body");
+            Struct {
+                docs: vec![format!("The JSON body of [`{rust}`].")],
+                fields: self.fields(&rust, &body),
+                name,
+                default: false,
+            }
+        });
+        let response = match &op.response {
+            spec::Response::Empty(_) => None,
+            spec::Response::Body(b) => {
+                let name = format!("{rust}Response");
+                let mut docs = vec![format!("The answer of [`{rust}`].")];
+                docs.extend(
+                    doc_lines(b.description.as_deref())
+                        .into_iter()
+                        .map(|l| format!("\n{l}"))
+                        .take(1),
+                );
+                self.struct_def(name.clone(), docs, &b.fields);
+                Some(name)
+            }
+        };
+        let errors = Enum {
+            name: format!("{rust}Error"),
+            docs: vec![format!("The error codes documented for [`{rust}`].")],
+            variants: op
+                .errors
+                .iter()
+                .map(|e| Variant {
+                    wire: e.code.clone(),
+                    ident: pascal(&e.code),
+                    docs: error_docs(e),
+                })
+                .collect(),
+        };
+        let method = op.method.to_ascii_uppercase();
+        Operation {
+            fn_name: snake(name),
+            docs: operation_docs(name, op, &method),
+            idempotent: op.idempotent.unwrap_or(method == "GET"),
+            auth: op.auth != Some(Auth::None),
+            path: op.path.clone(),
+            error_status: op.errors.iter().map(|e| e.status).collect(),
+            pagination: op.pagination.clone(),
+            name: rust,
+            method,
+            params,
+            body,
+            response,
+            errors,
+        }
+    }
+}
+
+/// Splits free text into doc lines, trimmed, with blank lines kept as paragraph breaks.
+fn doc_lines(text: Option<&str>) -> Vec<String> {
+    text.map(|t| t.trim().lines().map(|l| l.trim_end().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+fn yaml_scalar(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other)
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+fn field_docs(f: &spec::Field) -> Vec<String> {
+    let mut docs = doc_lines(f.description.as_deref());
+    let mut facts = Vec::new();
+    if f.location == Some(Location::Query) && f.style == Some(QueryStyle::Json) {
+        facts.push("Sent in the query as one JSON string.".to_owned());
+    }
+    let l = &f.limits;
+    let mut bound = |what: &str, v: Option<String>| {
+        if let Some(v) = v {
+            facts.push(format!("{what} {v}."));
+        }
+    };
+    bound("At least", l.min_items.map(|n| format!("{n} items")));
+    bound("At most", l.max_items.map(|n| format!("{n} items")));
+    bound("At least", l.min_length.map(|n| format!("{n} characters")));
+    bound("At most", l.max_length.map(|n| format!("{n} characters")));
+    bound("Minimum", l.minimum.map(|n| n.to_string()));
+    bound("Maximum", l.maximum.map(|n| n.to_string()));
+    bound("Matches", l.pattern.as_ref().map(|p| format!("`{p}`")));
+    bound(
+        "Default:",
+        f.default.as_ref().map(|d| format!("`{}`", yaml_scalar(d))),
+    );
+    bound(
+        "Example:",
+        f.example.as_ref().map(|d| format!("`{}`", yaml_scalar(d))),
+    );
+    if !facts.is_empty() {
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.push(facts.join(" "));
+    }
+    docs
+}
+
+fn error_docs(e: &spec::ErrorEntry) -> Vec<String> {
+    let mut line = format!("`{}` (HTTP {})", e.code, e.status);
+    if let Some(d) = &e.description {
+        line.push_str(": ");
+        line.push_str(d.trim());
+    }
+    let mut docs = vec![line];
+    if let Some(m) = e
+        .message
+        .as_deref()
+        .filter(|m| !m.trim().is_empty() && m.trim() != "%s")
+    {
+        docs.push(format!("Message: \"{}\"", m.trim()));
+    }
+    docs
+}
+
+fn operation_docs(name: &str, op: &spec::Operation, method: &str) -> Vec<String> {
+    let mut docs = vec![format!("{} (`{name}`)", op.summary.trim())];
+    if let Some(d) = &op.description {
+        docs.push(String::new());
+        docs.extend(doc_lines(Some(d)));
+    }
+    docs.push(String::new());
+    docs.push(format!("`{method} {}`", op.path));
+    if let Some(p) = &op.permission {
+        let what = p
+            .description
+            .as_deref()
+            .map(|d| format!(" ({})", d.trim()))
+            .unwrap_or_default();
+        docs.push(format!("- Permission: `{}`{what}", p.code));
+    }
+    if !op.app_types.is_empty() {
+        docs.push(format!("- App types: {}", op.app_types.join(", ")));
+    }
+    if op.auth == Some(Auth::None) {
+        docs.push("- Anonymous: sends no access token.".to_owned());
+    }
+    if let Some(p) = &op.pagination {
+        docs.push(format!(
+            "- Paginated: cursor `{}`, next cursor in `{}`, items in `{}`.",
+            p.cursor, p.next, p.items
+        ));
+    }
+    docs
+}
+
+/// Named types a field refers to without a `Vec` or map in between.
+fn direct_refs(ty: &RustType) -> Option<&str> {
+    match ty {
+        RustType::Named(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// Boxes every direct struct field that closes a cycle, so recursive models have a finite size.
+fn box_cycles(types: &mut [TypeDef]) {
+    let graph: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Struct(s) => Some((
+                s.name.clone(),
+                s.fields
+                    .iter()
+                    .filter_map(|f| direct_refs(&f.ty))
+                    .map(str::to_owned)
+                    .collect(),
+            )),
+            TypeDef::Enum(_) => None,
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(graph.get(&n).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    for t in types.iter_mut() {
+        if let TypeDef::Struct(s) = t {
+            for f in &mut s.fields {
+                if let Some(target) = direct_refs(&f.ty) {
+                    f.boxed = graph.contains_key(target) && reaches(target, &s.name);
+                }
+            }
+        }
+    }
+}
+
+/// Sets [`Struct::default`]: a struct has a `Default` unless a required field's type lacks one
+/// (enums have none).
+fn mark_defaults(types: &mut [TypeDef]) {
+    let enums: BTreeSet<String> = types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Enum(e) => Some(e.name.clone()),
+            TypeDef::Struct(_) => None,
+        })
+        .collect();
+    let mut no_default = enums;
+    loop {
+        let mut changed = false;
+        for t in types.iter_mut() {
+            if let TypeDef::Struct(s) = t {
+                let lacks = s.fields.iter().any(|f| {
+                    f.required && matches!(&f.ty, RustType::Named(n) if no_default.contains(n))
+                });
+                if lacks && s.default {
+                    s.default = false;
+                    no_default.insert(s.name.clone());
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}

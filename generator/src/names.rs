@@ -1,0 +1,119 @@
+//! Rust names derived from wire names.
+//!
+//! The spec spells everything as DingTalk sends it; these functions derive the Rust spelling.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves, which need the `r#` prefix as identifiers.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers either; they get a trailing underscore.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Splits a wire name on anything that is not a letter or a digit, so `paramError.spaceId`,
+/// `lower-case` and `client_id` all become words heck understands.
+fn words(wire: &str) -> String {
+    wire.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// The snake_case field or function name for a wire name, without any `r#` prefix.
+pub fn snake(wire: &str) -> String {
+    let mut s = words(wire).to_snake_case();
+    if s.is_empty() {
+        s.push_str("field");
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if NOT_RAW.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// The UpperCamelCase type or variant name for a wire name (`paramError.spaceId` →
+/// `ParamErrorSpaceId`, `2FA` → `V2fa`).
+pub fn pascal(wire: &str) -> String {
+    let mut s = words(wire).to_upper_camel_case();
+    if s.is_empty() {
+        s.push_str("Value");
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'V');
+    }
+    if NOT_RAW.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// Whether an identifier must be written as `r#ident`.
+pub fn is_keyword(ident: &str) -> bool {
+    KEYWORDS.contains(&ident)
+}
+
+/// The camelCase spelling serde's `rename_all = "camelCase"` gives a snake_case field name.
+pub fn serde_camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The module name of a service version: `wiki` + `2.0` → `wiki_2_0`.
+pub fn module(service: &str, version: &str) -> String {
+    format!("{}_{}", snake(service), version.replace(['.', '-'], "_"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_names() {
+        assert_eq!(snake("workspaceId"), "workspace_id");
+        assert_eq!(snake("client_id"), "client_id");
+        assert_eq!(snake("userIDList"), "user_id_list");
+        assert_eq!(snake("URL"), "url");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert!(is_keyword(&snake("type")));
+    }
+
+    #[test]
+    fn pascal_names() {
+        assert_eq!(pascal("paramError.spaceId"), "ParamErrorSpaceId");
+        assert_eq!(pascal("no.priviledge"), "NoPriviledge");
+        assert_eq!(pascal("TEAM"), "Team");
+        assert_eq!(pascal("lower-case"), "LowerCase");
+        assert_eq!(pascal("2FA"), "V2fa");
+        assert_eq!(
+            pascal("Forbidden.AccessDenied.QpsLimitForAppkeyAndApi"),
+            "ForbiddenAccessDeniedQpsLimitForAppkeyAndApi"
+        );
+    }
+
+    #[test]
+    fn camel_round_trip() {
+        assert_eq!(serde_camel("workspace_id"), "workspaceId");
+        assert_ne!(serde_camel(&snake("client_id")), "client_id");
+        assert_eq!(module("wiki", "2.0"), "wiki_2_0");
+    }
+}
