@@ -27,6 +27,8 @@
 //!
 //! The hand-written [`runtime`] does the sending, retrying and decoding for every operation.
 
+#![warn(missing_docs)]
+
 pub mod runtime;
 
 pub use runtime::{

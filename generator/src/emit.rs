@@ -118,6 +118,20 @@ fn arg(f: &FieldDef) -> (TokenStream, TokenStream) {
     }
 }
 
+/// A struct-literal field initialised from the argument of the same name.
+fn init(f: &FieldDef) -> TokenStream {
+    let n = ident(&f.ident);
+    if !f.required {
+        return quote!(#n: None);
+    }
+    let (_, conv) = arg(f);
+    if n == conv.to_string() {
+        quote!(#n)
+    } else {
+        quote!(#n: #conv)
+    }
+}
+
 fn struct_def(s: &Struct) -> TokenStream {
     let name = ident(&s.name);
     let doc = docs(&s.docs);
@@ -265,26 +279,10 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
             let (t, _) = arg(f);
             quote!(#n: #t)
         });
-        let inits = op.params.iter().map(|f| {
-            let n = ident(&f.ident);
-            if f.required {
-                let (_, conv) = arg(f);
-                quote!(#n: #conv)
-            } else {
-                quote!(#n: None)
-            }
-        });
+        let inits = op.params.iter().map(init);
         let body = op.body.as_ref().map(|b| {
             let bname = ident(&b.name);
-            let fields = b.fields.iter().map(|f| {
-                let n = ident(&f.ident);
-                if f.required {
-                    let (_, conv) = arg(f);
-                    quote!(#n: #conv)
-                } else {
-                    quote!(#n: None)
-                }
-            });
+            let fields = b.fields.iter().map(init);
             quote!(body: #bname { #(#fields),* },)
         });
         quote! {
