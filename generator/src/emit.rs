@@ -34,7 +34,7 @@ pub fn service(svc: &Service, opts: &Options) -> TokenStream {
     let runtime: syn::Path =
         syn::parse_str(&opts.runtime).unwrap_or_else(|_| syn::parse_quote!(crate));
     let handle = handle(svc, opts);
-    let ops = svc.operations.iter().map(|op| operation(svc, op));
+    let ops = svc.operations.iter().map(operation);
     let types = svc.types.iter().map(type_def);
     quote! {
         #[allow(unused_imports)]
@@ -219,11 +219,6 @@ fn error_enum(e: &Enum) -> TokenStream {
         let wire = &v.wire;
         quote! { #wire => Self::#var, }
     });
-    let codes = e.variants.iter().map(|v| {
-        let var = ident(&v.ident);
-        let wire = &v.wire;
-        quote! { Self::#var => #wire, }
-    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -238,12 +233,6 @@ fn error_enum(e: &Enum) -> TokenStream {
                 match code {
                     #(#arms)*
                     _ => Self::Unknown(code.to_owned()),
-                }
-            }
-            fn code(&self) -> &str {
-                match self {
-                    #(#codes)*
-                    Self::Unknown(code) => code,
                 }
             }
         }
@@ -306,7 +295,19 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
             }
         }
     });
+    let (service, base) = (format!("{}_{}", svc.service, svc.version), &svc.base_url);
     quote! {
+        /// What the operations of this service share; each operation overrides what differs.
+        const SERVICE: rt::Endpoint = rt::Endpoint {
+            service: #service,
+            operation: "",
+            method: rt::Method::Get,
+            path: "",
+            base_url: #base,
+            idempotent: true,
+            auth: true,
+            response_body: true,
+        };
         #[doc = #title]
         #[derive(Debug, Clone)]
         pub struct Service {
@@ -323,7 +324,7 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
     }
 }
 
-fn operation(svc: &Service, op: &Operation) -> TokenStream {
+fn operation(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let doc = docs(&op.docs);
     let err = ident(&op.errors.name);
@@ -373,14 +374,16 @@ fn operation(svc: &Service, op: &Operation) -> TokenStream {
         }
     });
     let body_call = op.body.as_ref().map(|_| quote!(.json(&self.body)));
-    let (service, op_name, path, base) = (
-        format!("{}_{}", svc.service, svc.version),
-        &op.name,
-        &op.path,
-        &svc.base_url,
-    );
+    let (op_name, path) = (&op.name, &op.path);
     let method = format_ident!("{}", crate::names::pascal(&op.method));
-    let (idempotent, auth, has_body) = (op.idempotent, op.auth, op.response.is_some());
+    // Only what differs from the service defaults (idempotent, authenticated, JSON answer).
+    let flags = [
+        (!op.idempotent).then(|| quote!(idempotent: false,)),
+        (!op.auth).then(|| quote!(auth: false,)),
+        op.response.is_none().then(|| quote!(response_body: false,)),
+    ]
+    .into_iter()
+    .flatten();
     let errors = error_enum(&op.errors);
     let body_def = op.body.as_ref().map(struct_def);
     quote! {
@@ -397,14 +400,11 @@ fn operation(svc: &Service, op: &Operation) -> TokenStream {
             /// Describes the request without sending it (to set per-call options or inspect it).
             pub fn build(self) -> rt::Request<#out, #err> {
                 rt::Request::new(self.client, &rt::Endpoint {
-                    service: #service,
                     operation: #op_name,
                     method: rt::Method::#method,
                     path: #path,
-                    base_url: #base,
-                    idempotent: #idempotent,
-                    auth: #auth,
-                    response_body: #has_body,
+                    #(#flags)*
+                    ..SERVICE
                 })
                 #(#calls)*
                 #body_call

@@ -8,8 +8,6 @@ use super::auth::TokenError;
 pub trait ErrorKind: fmt::Debug + Clone + Send + Sync + 'static {
     /// The kind for a code as DingTalk sent it; unknown codes are kept, not lost.
     fn from_code(code: &str) -> Self;
-    /// The code as DingTalk sends it.
-    fn code(&self) -> &str;
 }
 
 /// What went wrong with a call; `E` is the operation's error-code enum.
