@@ -71,8 +71,18 @@ fn run() -> Result<(), String> {
             v = s.version,
         ));
     }
-    debug_assert_eq!(enabled.len(), generated.len());
-    write_if_changed(&out.join("services.rs"), &modules)
+    write_if_changed(&out.join("services.rs"), &modules)?;
+    // The spec text of each enabled service, for the mock server (`mock` feature).
+    let mut specs = String::from(
+        "/// `(file name, YAML text)` of the spec each enabled service was generated from.\npub const SPECS: &[(&str, &str)] = &[\n",
+    );
+    for (module, (name, _)) in enabled.iter().zip(&sources) {
+        specs.push_str(&format!(
+            "    (\"{name}\", include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/spec/{module}.yaml\"))),\n"
+        ));
+    }
+    specs.push_str("];\n");
+    write_if_changed(&out.join("specs.rs"), &specs)
 }
 
 fn file_name(p: &Path) -> String {

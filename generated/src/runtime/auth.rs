@@ -4,6 +4,8 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use super::client::Client;
+
 /// A boxed future, as returned by [`TokenProvider::token`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -55,8 +57,9 @@ impl std::error::Error for TokenError {}
 /// [`AccessToken`] itself is a provider of a fixed token. Implement this trait to fetch and
 /// cache tokens your own way.
 pub trait TokenProvider: Send + Sync + 'static {
-    /// The token to send now.
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
+    /// The token to send now. `client` is the client making the call (same host, timeouts and
+    /// retries), for providers that fetch tokens from DingTalk's anonymous token endpoints.
+    fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
 
     /// Called when DingTalk rejected `token` as invalid or expired, before one retry.
     fn invalidate(&self, token: &AccessToken) {
@@ -65,7 +68,7 @@ pub trait TokenProvider: Send + Sync + 'static {
 }
 
 impl TokenProvider for AccessToken {
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+    fn token<'a>(&'a self, _client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         let token = self.clone();
         Box::pin(async move { Ok(token) })
     }

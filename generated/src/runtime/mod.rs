@@ -17,3 +17,5 @@ pub use request::{Endpoint, Method, Request, Response, ResponseMeta};
 pub use retry::RetryPolicy;
 /// Free-form JSON, for fields typed `any` in the spec.
 pub use serde_json::Value;
+
+include!(concat!(env!("OUT_DIR"), "/specs.rs"));

@@ -342,7 +342,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                 if self.endpoint.auth && !reauthenticated && is_auth_failure(api.status, &api.code)
                 {
                     reauthenticated = true;
-                    if let Ok(t) = inner.tokens.token().await {
+                    if let Ok(t) = inner.tokens.token(&self.client).await {
                         inner.tokens.invalidate(&t);
                     }
                     tracing::debug!("access token rejected; refreshing once");
@@ -407,7 +407,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         }
         let mut secret = None;
         if self.endpoint.auth {
-            let token = match inner.tokens.token().await {
+            let token = match inner.tokens.token(&self.client).await {
                 Ok(t) => t,
                 Err(e) => return Attempt::fail(Error::Token(e)),
             };
