@@ -32,8 +32,8 @@
 pub mod runtime;
 
 pub use runtime::{
-    AccessToken, ApiError, Client, ClientBuilder, Error, InvalidResponse, Response, ResponseMeta,
-    RetryPolicy, TokenProvider, TransportError,
+    AccessToken, ApiError, Client, ClientBuilder, Error, InvalidResponse, RateLimit, Response,
+    ResponseMeta, RetryPolicy, TokenProvider, TransportError,
 };
 
 include!(concat!(env!("OUT_DIR"), "/services.rs"));

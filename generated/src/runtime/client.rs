@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::auth::TokenProvider;
+use super::limit::{Limiter, RateLimit};
 use super::retry::RetryPolicy;
 
 /// A DingTalk API client. Cheap to clone; clones share connections and configuration.
@@ -25,6 +26,7 @@ pub(crate) struct Inner {
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    pub(crate) limiter: Option<Limiter>,
 }
 
 impl fmt::Debug for Client {
@@ -56,6 +58,7 @@ impl Client {
             operation_timeout: Some(Duration::from_secs(90)),
             retry: RetryPolicy::default(),
             max_response_bytes: 16 * 1024 * 1024,
+            rate_limit: RateLimit::default(),
         }
     }
 }
@@ -72,6 +75,7 @@ pub struct ClientBuilder {
     operation_timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    rate_limit: RateLimit,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -133,6 +137,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Waits before calls that would exceed these rates (default: no limit). See
+    /// [`RateLimit::dingtalk_standard`].
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Panics
@@ -156,6 +167,7 @@ impl ClientBuilder {
                 operation_timeout: self.operation_timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
+                limiter: Limiter::new(self.rate_limit),
             }),
         }
     }

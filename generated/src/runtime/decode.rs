@@ -113,7 +113,7 @@ pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
     }
     let result = decode_body(status, &headers, &body, has_body, attempts).map_err(|e| match e {
         Decoded::Invalid(reason) => invalid(reason, &body),
-        Decoded::Api(e) => Error::Api(e),
+        Decoded::Api(e) => Error::Api(*e),
     });
     let result = result.map(|output| Response {
         output,
@@ -135,7 +135,7 @@ pub(crate) enum Decoded<E> {
     /// Not the documented JSON.
     Invalid(String),
     /// A DingTalk error answer.
-    Api(ApiError<E>),
+    Api(Box<ApiError<E>>),
 }
 
 /// Decodes a complete answer. Pure, so it can be fed arbitrary input in tests.
@@ -188,7 +188,7 @@ pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
             "an error answer without a `code`".to_owned(),
         ));
     };
-    Err(Decoded::Api(ApiError {
+    Err(Decoded::Api(Box::new(ApiError {
         kind: E::from_code(&code),
         status,
         message: text(&["message", "Message"]).unwrap_or_default(),
@@ -197,7 +197,7 @@ pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
         body: String::from_utf8_lossy(body).into_owned(),
         code,
         attempts,
-    }))
+    })))
 }
 
 fn looks_like_html(body: &[u8]) -> bool {
@@ -208,14 +208,147 @@ fn looks_like_html(body: &[u8]) -> bool {
 /// The start of a body for an error message: at most 256 characters, control characters
 /// replaced, and the access token (should a server echo it) removed.
 fn snippet(body: &[u8], secret: Option<&AccessToken>) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(1024)]);
-    let mut s: String = text
-        .chars()
+    let mut text = String::from_utf8_lossy(&body[..body.len().min(4096)]).into_owned();
+    if let Some(t) = secret.filter(|t| !t.expose().is_empty()) {
+        text = text.replace(t.expose(), "<redacted>");
+    }
+    text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(256)
-        .collect();
-    if let Some(t) = secret.filter(|t| !t.expose().is_empty()) {
-        s = s.replace(t.expose(), "<redacted>");
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Kind {
+        ParamError,
+        Unknown(String),
     }
-    s
+
+    impl ErrorKind for Kind {
+        fn from_code(code: &str) -> Self {
+            match code {
+                "paramError" => Kind::ParamError,
+                other => Kind::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Out {
+        success: Option<bool>,
+        items: Option<Vec<String>>,
+    }
+
+    fn run(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Out, Decoded<Kind>> {
+        decode_body::<Out, Kind>(status, headers, body, true, 1)
+    }
+
+    #[test]
+    fn documented_error_is_typed_and_keeps_everything() {
+        let body = br#"{"code":"paramError","message":"bad spaceId","requestid":"R1"}"#;
+        let Err(Decoded::Api(e)) = run(400, &HeaderMap::new(), body) else {
+            panic!("not an API error")
+        };
+        assert_eq!(
+            (
+                e.kind,
+                e.status,
+                e.message.as_str(),
+                e.request_id.as_deref()
+            ),
+            (Kind::ParamError, 400, "bad spaceId", Some("R1"))
+        );
+        assert_eq!(e.body.as_bytes(), body);
+    }
+
+    #[test]
+    fn request_id_falls_back_to_the_header() {
+        let mut h = HeaderMap::new();
+        h.insert("x-acs-request-id", "H1".parse().unwrap());
+        let Err(Decoded::Api(e)) = run(500, &h, br#"{"code":"systemError"}"#) else {
+            panic!()
+        };
+        assert_eq!(
+            (e.kind, e.request_id.as_deref()),
+            (Kind::Unknown("systemError".into()), Some("H1"))
+        );
+    }
+
+    #[test]
+    fn bans_html_empty_and_truncated_bodies_are_invalid_responses() {
+        let reason = |status, body: &[u8]| match run(status, &HeaderMap::new(), body) {
+            Err(Decoded::Invalid(r)) => r,
+            _ => panic!("expected an invalid response for {body:?}"),
+        };
+        assert!(is_ban(&reason(403, br#"{"punish":"deny"}"#)));
+        assert!(is_ban(&reason(403, b"<html><body>denied</body></html>")));
+        assert!(reason(502, b"<html>Bad Gateway</html>").contains("not JSON"));
+        assert!(reason(200, b"").contains("empty"));
+        assert!(reason(200, br#"{"success": tr"#).contains("documented JSON"));
+        assert!(reason(200, br#"{"success": "yes"}"#).contains("documented JSON"));
+        assert!(reason(500, b"").contains("empty body"));
+    }
+
+    #[test]
+    fn snippets_are_short_and_never_show_the_token() {
+        let token = AccessToken::new("tok-123");
+        let s = snippet(
+            format!("echo tok-123 {}", "x".repeat(5000)).as_bytes(),
+            Some(&token),
+        );
+        assert!(!s.contains("tok-123"));
+        assert!(s.chars().count() <= 256);
+    }
+
+    fn header_maps() -> impl Strategy<Value = HeaderMap> {
+        proptest::collection::vec(("[a-z-]{1,20}", "[ -~]{0,40}"), 0..5).prop_map(|pairs| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                if let (Ok(k), Ok(v)) = (k.parse::<reqwest::header::HeaderName>(), v.parse()) {
+                    h.append(k, v);
+                }
+            }
+            h
+        })
+    }
+
+    /// Bodies that look like what servers send, broken in every way, plus raw bytes.
+    fn bodies() -> impl Strategy<Value = Vec<u8>> {
+        let json = prop_oneof![
+            Just(r#"{"success":true,"items":["a"]}"#.to_owned()),
+            Just(r#"{"code":"paramError","message":"m","requestid":"r"}"#.to_owned()),
+            Just(r#"{"Code":1,"Message":null}"#.to_owned()),
+            Just(r#"{"punish":"deny"}"#.to_owned()),
+            Just("<html>502</html>".to_owned()),
+            "\\PC{0,64}",
+        ];
+        prop_oneof![
+            (json, any::<usize>()).prop_map(|(s, cut)| {
+                let b = s.into_bytes();
+                let cut = cut % (b.len() + 1);
+                b[..cut].to_vec()
+            }),
+            proptest::collection::vec(any::<u8>(), 0..256),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Any status, headers and body: a value or a typed error, never a panic; an error
+        /// status never decodes into output.
+        #[test]
+        fn decoder_never_panics(status in 100u16..1000, headers in header_maps(), body in bodies(), has_body in any::<bool>()) {
+            let r = decode_body::<Out, Kind>(status, &headers, &body, has_body, 1);
+            if !(200..300).contains(&status) {
+                prop_assert!(r.is_err());
+            }
+            let _ = retry_after(&headers);
+        }
+    }
 }

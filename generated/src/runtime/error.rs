@@ -152,12 +152,17 @@ impl fmt::Display for BuildError {
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api(e) => write!(f, "DingTalk error {e}"),
-            Error::InvalidResponse(e) => e.fmt(f),
-            Error::Timeout(e) => write!(f, "timed out: {e}"),
-            Error::Connect(e) => write!(f, "connection failed: {e}"),
-            Error::Build(e) => e.fmt(f),
-            Error::Token(e) => e.fmt(f),
+            Error::Api(e) => write!(f, "DingTalk error {e}")?,
+            Error::InvalidResponse(e) => e.fmt(f)?,
+            // Transport errors say their attempts themselves.
+            Error::Timeout(e) => return write!(f, "timed out: {e}"),
+            Error::Connect(e) => return write!(f, "connection failed: {e}"),
+            Error::Build(e) => return e.fmt(f),
+            Error::Token(e) => return e.fmt(f),
+        }
+        match self.attempts() {
+            0 | 1 => Ok(()),
+            n => write!(f, " after {n} attempts"),
         }
     }
 }

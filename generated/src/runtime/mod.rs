@@ -7,12 +7,14 @@ mod auth;
 mod client;
 mod decode;
 mod error;
+mod limit;
 mod request;
 mod retry;
 
 pub use auth::{AccessToken, BoxFuture, TokenError, TokenProvider};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BuildError, Error, ErrorKind, InvalidResponse, TransportError};
+pub use limit::RateLimit;
 pub use request::{Endpoint, Method, Request, Response, ResponseMeta};
 pub use retry::RetryPolicy;
 /// Free-form JSON, for fields typed `any` in the spec.

@@ -383,6 +383,11 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
 
     async fn attempt(&self, attempt: u32) -> Attempt<O, E> {
         let inner = &self.client.inner;
+        if let Some(limiter) = &inner.limiter {
+            limiter
+                .wait(self.endpoint.service, self.endpoint.operation)
+                .await;
+        }
         let base = inner.base_url.as_deref().unwrap_or(self.endpoint.base_url);
         let mut rb = inner
             .http
@@ -467,6 +472,41 @@ mod tests {
                 ("opt.x", "1")
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn dot_segments_and_empty_path_params_are_refused() {
+        static EP: Endpoint = Endpoint {
+            service: "wiki_2.0",
+            operation: "GetWorkspace",
+            method: Method::Get,
+            path: "/v2.0/wiki/workspaces/{workspaceId}",
+            base_url: "http://127.0.0.1:9",
+            idempotent: true,
+            auth: true,
+            response_body: true,
+        };
+        let client = Client::new(crate::AccessToken::new("t"));
+        for bad in ["..", ".", ""] {
+            let r: Request<serde_json::Value, NoCodes> =
+                Request::new(client.clone(), &EP).path_param("workspaceId", bad);
+            match r.send().await {
+                Err(Error::Build(e)) => assert!(e.message.contains("workspaceId"), "{e}"),
+                other => panic!("{bad:?} was not refused: {other:?}"),
+            }
+        }
+        let r: Request<(), NoCodes> =
+            Request::new(client, &EP).path_param("workspaceId", "../admin?x=1#y");
+        assert_eq!(r.path(), "/v2.0/wiki/workspaces/..%2Fadmin%3Fx%3D1%23y");
+    }
+
+    #[derive(Debug, Clone)]
+    struct NoCodes;
+
+    impl ErrorKind for NoCodes {
+        fn from_code(_: &str) -> Self {
+            NoCodes
+        }
     }
 
     #[test]
