@@ -127,8 +127,13 @@ pub fn locate(source: &str, key: &str) -> Option<(usize, usize)> {
             }
             let search_from = if i == start { from_col } else { 0 };
             if let Some(col) = find_key(line, &segment, search_from) {
-                hit = Some((i, col));
-                break;
+                // Below the parent's line only a key that starts its line (or list item) is a
+                // direct child; keys further right belong to a deeper flow mapping.
+                let item = content.strip_prefix("- ").map_or(indent, |_| indent + 2);
+                if i == start || col == indent || col == item {
+                    hit = Some((i, col));
+                    break;
+                }
             }
         }
         let (i, col) = hit?;

@@ -155,7 +155,7 @@ fn struct_def(s: &Struct) -> TokenStream {
             let wire = &f.wire;
             args.push(quote!(rename = #wire));
         }
-        if !f.required {
+        if !f.required && s.sent {
             args.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
@@ -171,6 +171,67 @@ fn struct_def(s: &Struct) -> TokenStream {
     }
 }
 
+/// Variants of a string enum, with the serde `rename_all` rule that spells most of them right
+/// and explicit renames for the rest.
+fn variants(e: &Enum) -> (Option<TokenStream>, Vec<TokenStream>) {
+    let hits =
+        |f: &dyn Fn(&str) -> String| e.variants.iter().filter(|v| f(&v.ident) == v.wire).count();
+    // The first rule with the most hits, if it beats spelling variants as they are.
+    let mut rule = None;
+    let mut best = hits(&|s: &str| s.to_owned());
+    for r in RULES {
+        let n = hits(&r.1);
+        if n > best {
+            (rule, best) = (Some(r), n);
+        }
+    }
+    let container = rule.map(|(name, _)| quote!(#[serde(rename_all = #name)]));
+    let variants = e
+        .variants
+        .iter()
+        .map(|v| {
+            let doc = docs(&v.docs);
+            let var = ident(&v.ident);
+            let wire = &v.wire;
+            let spelled = rule.map_or_else(|| v.ident.clone(), |(_, apply)| apply(&v.ident));
+            let rename = (spelled != v.wire).then(|| quote!(#[serde(rename = #wire)]));
+            quote! { #doc #rename #var, }
+        })
+        .collect();
+    (container, variants)
+}
+
+/// A serde `rename_all` rule: its name and how it spells an UpperCamelCase variant.
+type Rule = (&'static str, fn(&str) -> String);
+
+/// serde's variant `rename_all` rules, as serde applies them to an UpperCamelCase variant.
+const RULES: &[Rule] = &[
+    ("camelCase", |v| {
+        let mut c = v.chars();
+        c.next()
+            .map(|f| f.to_lowercase().chain(c).collect())
+            .unwrap_or_default()
+    }),
+    ("SCREAMING_SNAKE_CASE", |v| {
+        snake_variant(v).to_ascii_uppercase()
+    }),
+    ("snake_case", snake_variant),
+    ("lowercase", |v| v.to_ascii_lowercase()),
+    ("UPPERCASE", |v| v.to_ascii_uppercase()),
+    ("kebab-case", |v| snake_variant(v).replace('_', "-")),
+];
+
+fn snake_variant(v: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in v.char_indices() {
+        if i > 0 && c.is_uppercase() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 fn enum_def(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
     let mut doc_lines = e.docs.clone();
@@ -179,16 +240,11 @@ fn enum_def(e: &Enum) -> TokenStream {
     }
     doc_lines.push("Values this SDK does not know decode into `Unknown`.".to_owned());
     let doc = docs(&doc_lines);
-    let variants = e.variants.iter().map(|v| {
-        let doc = docs(&v.docs);
-        let var = ident(&v.ident);
-        let wire = &v.wire;
-        let rename = (v.ident != v.wire).then(|| quote!(#[serde(rename = #wire)]));
-        quote! { #doc #rename #var, }
-    });
+    let (container, variants) = variants(e);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #container
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -209,33 +265,19 @@ fn type_def(t: &TypeDef) -> TokenStream {
 fn error_enum(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
     let doc = docs(&e.docs);
-    let variants = e.variants.iter().map(|v| {
-        let doc = docs(&v.docs);
-        let var = ident(&v.ident);
-        quote! { #doc #var, }
-    });
-    let arms = e.variants.iter().map(|v| {
-        let var = ident(&v.ident);
-        let wire = &v.wire;
-        quote! { #wire => Self::#var, }
-    });
+    let (container, variants) = variants(e);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+        #container
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A code not documented for this operation, as sent.
+            #[serde(untagged)]
             Unknown(String),
         }
-        impl rt::ErrorKind for #name {
-            fn from_code(code: &str) -> Self {
-                match code {
-                    #(#arms)*
-                    _ => Self::Unknown(code.to_owned()),
-                }
-            }
-        }
+        impl rt::ErrorKind for #name {}
     }
 }
 

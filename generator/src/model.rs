@@ -48,6 +48,8 @@ pub struct Struct {
     pub fields: Vec<FieldDef>,
     /// Whether every field type has a `Default`.
     pub default: bool,
+    /// Whether it is ever sent (part of a request): then unset fields are left out, not `null`.
+    pub sent: bool,
 }
 
 /// A struct field or an operation parameter.
@@ -183,7 +185,7 @@ pub fn lower(spec: &SpecFile) -> Service {
             }
         }
     }
-    let operations = spec
+    let operations: Vec<Operation> = spec
         .operations
         .iter()
         .map(|(name, op)| cx.operation(name, op))
@@ -191,6 +193,7 @@ pub fn lower(spec: &SpecFile) -> Service {
     let mut types = cx.types;
     box_cycles(&mut types);
     mark_defaults(&mut types);
+    mark_sent(&mut types, &operations);
     Service {
         module: crate::names::module(&spec.service, &spec.version),
         service: spec.service.clone(),
@@ -246,6 +249,7 @@ impl Lower {
             docs,
             fields,
             default: true,
+            sent: false,
         }));
     }
 
@@ -331,6 +335,7 @@ impl Lower {
                 fields: self.fields(&rust, &body),
                 name,
                 default: false,
+                sent: true,
             }
         });
         let response = match &op.response {
@@ -477,6 +482,48 @@ fn operation_docs(name: &str, op: &spec::Operation, method: &str) -> Vec<String>
         ));
     }
     docs
+}
+
+/// Marks the structs reachable from request parameters and bodies as [`Struct::sent`].
+fn mark_sent(types: &mut [TypeDef], operations: &[Operation]) {
+    fn named(ty: &RustType) -> Option<&str> {
+        match ty {
+            RustType::Vec(t) | RustType::Map(t) => named(t),
+            RustType::Named(n) => Some(n),
+            _ => None,
+        }
+    }
+    let mut todo: Vec<String> = operations
+        .iter()
+        .flat_map(|op| {
+            op.params
+                .iter()
+                .chain(op.body.iter().flat_map(|b| b.fields.iter()))
+        })
+        .filter_map(|f| named(&f.ty).map(str::to_owned))
+        .collect();
+    let mut sent = BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if !sent.insert(name.clone()) {
+            continue;
+        }
+        for t in types.iter() {
+            if let TypeDef::Struct(s) = t {
+                if s.name == name {
+                    todo.extend(
+                        s.fields
+                            .iter()
+                            .filter_map(|f| named(&f.ty).map(str::to_owned)),
+                    );
+                }
+            }
+        }
+    }
+    for t in types.iter_mut() {
+        if let TypeDef::Struct(s) = t {
+            s.sent = sent.contains(&s.name);
+        }
+    }
 }
 
 /// Named types a field refers to without a `Vec` or map in between.

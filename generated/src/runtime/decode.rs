@@ -188,8 +188,13 @@ pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
             "an error answer without a `code`".to_owned(),
         ));
     };
+    let Some(kind) = super::error::classify::<E>(&code) else {
+        return Err(Decoded::Invalid(format!(
+            "the error code `{code}` is not one this operation's error type can hold"
+        )));
+    };
     Err(Decoded::Api(Box::new(ApiError {
-        kind: E::from_code(&code),
+        kind,
         status,
         message: text(&["message", "Message"]).unwrap_or_default(),
         request_id: text(&["requestid", "requestId", "RequestId"])
@@ -223,20 +228,15 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
     enum Kind {
         ParamError,
+        #[serde(untagged)]
         Unknown(String),
     }
 
-    impl ErrorKind for Kind {
-        fn from_code(code: &str) -> Self {
-            match code {
-                "paramError" => Kind::ParamError,
-                other => Kind::Unknown(other.to_owned()),
-            }
-        }
-    }
+    impl ErrorKind for Kind {}
 
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]

@@ -500,14 +500,10 @@ mod tests {
         assert_eq!(r.path(), "/v2.0/wiki/workspaces/..%2Fadmin%3Fx%3D1%23y");
     }
 
-    #[derive(Debug, Clone)]
+    #[derive(Debug, Clone, serde::Deserialize)]
     struct NoCodes;
 
-    impl ErrorKind for NoCodes {
-        fn from_code(_: &str) -> Self {
-            NoCodes
-        }
-    }
+    impl ErrorKind for NoCodes {}
 
     #[test]
     fn path_params_cannot_escape_their_segment() {
