@@ -1,6 +1,9 @@
-//! Support for the SDK's tests: the fixture services compiled against the runtime.
+//! Support for the SDK's tests: the fixture services compiled against the runtime, and a
+//! loopback HTTP server for end-to-end tests.
 
 /// Services generated from `tests/fixtures/*.yaml` (no `Client` accessors: use `Service::new`).
 pub mod fixtures {
     include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 }
+
+pub mod server;

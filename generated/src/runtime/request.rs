@@ -285,8 +285,9 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             code = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let _enter = span.enter();
-        let call = self.call(&attempts, &span);
+        // Instrumented, not entered: a guard held across `.await` would leak the span to
+        // other tasks polled on this thread.
+        let call = tracing::Instrument::instrument(self.call(&attempts, &span), span.clone());
         match limit {
             None => call.await,
             Some(d) => match tokio::time::timeout(d, call).await {
