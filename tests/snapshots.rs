@@ -220,6 +220,9 @@ fn the_compiled_sdk_was_generated_from_these_specs() {
         .into_iter()
         .filter(|(name, _)| compiled.iter().any(|(c, _)| c == name))
         .collect();
-    assert!(compiled.len() >= 3, "the tests enable at least doc_2_0, drive_1_0 and wiki_2_0");
+    assert!(
+        compiled.len() >= 3,
+        "the tests enable at least doc_2_0, drive_1_0 and wiki_2_0"
+    );
     assert_eq!(compiled, on_disk);
 }

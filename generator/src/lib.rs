@@ -1,7 +1,7 @@
 //! Generates the DingTalk Open API client from YAML spec files.
 //!
 //! The pipeline is pure (no I/O): [`load`] (YAML → [`spec::SpecFile`]) → [`check::check`] →
-//! [`model::lower`] → [`emit::service`] → [`format`]. [`generate`] runs it all over a set of
+//! [`model::lower`] → [`emit::service`] → [`format()`]. [`generate`] runs it all over a set of
 //! files; the `dingtalk-openapi` crate calls it from its build script, the CLI from the shell.
 
 pub mod check;
