@@ -343,12 +343,11 @@ impl Lower {
             spec::Response::Body(b) => {
                 let name = format!("{rust}Response");
                 let mut docs = vec![format!("The answer of [`{rust}`].")];
-                docs.extend(
-                    doc_lines(b.description.as_deref())
-                        .into_iter()
-                        .map(|l| format!("\n{l}"))
-                        .take(1),
-                );
+                let description = doc_lines(b.description.as_deref());
+                if !description.is_empty() {
+                    docs.push(String::new());
+                    docs.extend(description);
+                }
                 self.struct_def(name.clone(), docs, &b.fields);
                 Some(name)
             }

@@ -4,13 +4,14 @@
 //! values pushed by the test, then a default reply once the queue is empty. Replies can carry
 //! faults (a delay, a dropped connection, a body cut short) for retry and timeout tests.
 //! Connections are kept alive as HTTP/1.1 clients expect; every wait is bounded, and dropping the
-//! server stops it and all its connections.
+//! server stops it and all its connections. Bodies are written in pieces and may be padded far
+//! beyond what is held in memory ([`Reply::padded_to`]), so a test can send 100 MiB cheaply.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -40,6 +41,8 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body (de-chunked if it was sent chunked).
     pub body: Vec<u8>,
+    /// When the request was complete (head and body read), for tests of pacing and delays.
+    pub at: Instant,
 }
 
 impl Recorded {
@@ -114,9 +117,13 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 pub enum Fault {
     /// Close the connection without answering at all.
     DropConnection,
-    /// Send the head announcing the whole body (at least `n + 1` bytes), then only the first `n`
-    /// body bytes, then close: the connection breaks mid-body.
+    /// Send the head announcing the whole body (at least `n + 1` bytes; a chunked reply lacks its
+    /// last chunk), then only the first `n` body bytes, then close: the connection breaks
+    /// mid-body.
     TruncateBodyAt(usize),
+    /// Like `TruncateBodyAt`, but then hold the connection open, silent, until the client gives
+    /// up (at most 30 s): the answer stalls mid-body.
+    StallBodyAt(usize),
 }
 
 /// One scripted answer.
@@ -132,6 +139,10 @@ pub struct Reply {
     pub delay: Duration,
     /// A fault to inject, if any.
     pub fault: Option<Fault>,
+    /// Size of the body in all: `body`, then spaces up to this many bytes (0: no padding).
+    pub pad_to: usize,
+    /// Whether the body is sent with `transfer-encoding: chunked` instead of `content-length`.
+    pub chunked: bool,
 }
 
 impl Reply {
@@ -143,6 +154,8 @@ impl Reply {
             body: Vec::new(),
             delay: Duration::ZERO,
             fault: None,
+            pad_to: 0,
+            chunked: false,
         }
     }
 
@@ -186,6 +199,25 @@ impl Reply {
     /// Sends the head and the first `n` body bytes, announcing more, then closes.
     pub fn truncate_body_at(mut self, n: usize) -> Self {
         self.fault = Some(Fault::TruncateBodyAt(n));
+        self
+    }
+
+    /// Sends the head and the first `n` body bytes, announcing more, then goes silent.
+    pub fn stall_body_at(mut self, n: usize) -> Self {
+        self.fault = Some(Fault::StallBodyAt(n));
+        self
+    }
+
+    /// Pads the body with spaces to `len` bytes in all. The padding is generated as it is sent,
+    /// never held in memory, and leaves a JSON body valid (whitespace may follow a value).
+    pub fn padded_to(mut self, len: usize) -> Self {
+        self.pad_to = len;
+        self
+    }
+
+    /// Sends the body in chunks (`transfer-encoding: chunked`) without announcing its size.
+    pub fn chunked(mut self) -> Self {
+        self.chunked = true;
         self
     }
 }
@@ -447,6 +479,7 @@ impl Conn {
             query_pairs: query_pairs(query),
             headers,
             body,
+            at: Instant::now(),
         })
     }
 
@@ -456,12 +489,12 @@ impl Conn {
             return Ok(false);
         }
         let has_body = !(100..200).contains(&reply.status) && !matches!(reply.status, 204 | 304);
+        let total = reply.body.len().max(reply.pad_to);
         let (sent, announced) = match reply.fault {
-            Some(Fault::TruncateBodyAt(n)) => {
-                let n = n.min(reply.body.len());
-                (&reply.body[..n], reply.body.len().max(n + 1))
+            Some(Fault::TruncateBodyAt(n) | Fault::StallBodyAt(n)) => {
+                (n.min(total), total.max(n + 1))
             }
-            _ => (&reply.body[..], reply.body.len()),
+            _ => (total, total),
         };
         let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
         for (name, value) in &reply.headers {
@@ -471,16 +504,51 @@ impl Conn {
             .headers
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case("content-length"));
-        if has_body && !has_length {
+        if has_body && reply.chunked {
+            head.push_str("transfer-encoding: chunked\r\n");
+        } else if has_body && !has_length {
             head.push_str(&format!("content-length: {announced}\r\n"));
         }
         head.push_str("\r\n");
         self.stream.write_all(head.as_bytes()).await?;
         if has_body {
-            self.stream.write_all(sent).await?;
+            self.write_body(reply, sent).await?;
+            if reply.chunked && reply.fault.is_none() {
+                self.stream.write_all(b"0\r\n\r\n").await?;
+            }
         }
         self.stream.flush().await?;
+        if let Some(Fault::StallBodyAt(_)) = reply.fault {
+            // Returns early if the client closes the connection.
+            let mut byte = [0u8; 1];
+            let _ = tokio::time::timeout(IDLE, self.stream.read(&mut byte)).await;
+        }
         Ok(reply.fault.is_none())
+    }
+
+    /// Writes the first `n` bytes of the body (`reply.body`, then padding spaces) in pieces of at
+    /// most 64 KiB, each framed as a chunk when the reply is chunked.
+    async fn write_body(&mut self, reply: &Reply, n: usize) -> std::io::Result<()> {
+        const PIECE: usize = 64 * 1024;
+        static SPACES: [u8; PIECE] = [b' '; PIECE];
+        let mut at = 0;
+        while at < n {
+            let piece = if at < reply.body.len() {
+                &reply.body[at..n.min(reply.body.len()).min(at + PIECE)]
+            } else {
+                &SPACES[..(n - at).min(PIECE)]
+            };
+            if reply.chunked {
+                let size = format!("{:x}\r\n", piece.len());
+                self.stream.write_all(size.as_bytes()).await?;
+                self.stream.write_all(piece).await?;
+                self.stream.write_all(b"\r\n").await?;
+            } else {
+                self.stream.write_all(piece).await?;
+            }
+            at += piece.len();
+        }
+        Ok(())
     }
 }
 
