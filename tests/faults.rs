@@ -718,8 +718,6 @@ mod timeouts {
     /// give up at once with the server's last answer instead of sleeping into the deadline and
     /// returning a bare timeout: the code and request id DingTalk sent are otherwise lost.
     #[tokio::test]
-    #[ignore = "bug: a retry delay that outlasts the operation timeout turns the server's answer \
-                into Error::Timeout (see the faults report)"]
     async fn a_backoff_past_the_deadline_returns_the_last_answer() {
         let policy = RetryPolicy {
             max_delay: secs(5),
@@ -841,8 +839,6 @@ mod connections {
     /// connection, so AddSpace should be retried too.
     #[cfg(target_os = "linux")]
     #[tokio::test]
-    #[ignore = "bug: a connect timeout (request_sent: false) is not retried for a \
-                non-idempotent operation (see the faults report)"]
     async fn a_connect_timeout_is_retried_even_for_add_space() {
         let (_listener, _filler, url) = unanswered_listener().await;
         let client = client_builder(TOKEN, url).connect_timeout(ms(200)).build();

@@ -275,6 +275,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             return Err(Error::Build(BuildError { message }));
         }
         let limit = self.timeout.or(self.client.inner.operation_timeout);
+        let deadline = limit.map(|d| tokio::time::Instant::now() + d);
         let attempts = std::sync::atomic::AtomicU32::new(0);
         let span = tracing::info_span!(
             "dingtalk.call",
@@ -287,7 +288,8 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         );
         // Instrumented, not entered: a guard held across `.await` would leak the span to
         // other tasks polled on this thread.
-        let call = tracing::Instrument::instrument(self.call(&attempts, &span), span.clone());
+        let call =
+            tracing::Instrument::instrument(self.call(deadline, &attempts, &span), span.clone());
         match limit {
             None => call.await,
             Some(d) => match tokio::time::timeout(d, call).await {
@@ -302,8 +304,11 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         }
     }
 
+    /// The attempt loop. A retry whose delay would end past `deadline` is not started: the
+    /// caller gets the last answer rather than a timeout that hides it.
     async fn call(
         &self,
+        deadline: Option<tokio::time::Instant>,
         attempts: &std::sync::atomic::AtomicU32,
         span: &tracing::Span,
     ) -> Result<Response<O>, Error<E>> {
@@ -352,7 +357,9 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             }
             let (retry, throttled) = self.should_retry(&err);
             let delay = inner.retry.delay(attempt, throttled, retry_after);
-            if !retry || attempt >= max || waited + delay > inner.retry.max_total_delay {
+            let too_late = deadline.is_some_and(|d| tokio::time::Instant::now() + delay >= d);
+            if !retry || attempt >= max || waited + delay > inner.retry.max_total_delay || too_late
+            {
                 tracing::debug!(attempts = attempt, "giving up: {err}");
                 return Err(err);
             }
@@ -377,7 +384,8 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                 false,
             ),
             Error::Connect(e) => (!e.request_sent || idempotent, false),
-            Error::Timeout(_) => (idempotent, false),
+            // A connect timeout never reached the server: safe to retry for every operation.
+            Error::Timeout(e) => (!e.request_sent || idempotent, false),
             Error::Build(_) | Error::Token(_) => (false, false),
         }
     }
