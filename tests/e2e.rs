@@ -11,20 +11,15 @@ use std::time::Duration;
 
 use dingtalk_openapi::runtime::{ErrorKind, Request};
 use dingtalk_openapi::{AccessToken, ApiError, Client, Error};
-use dingtalk_openapi_codegen::spec::{self, ErrorEntry, SpecFile};
-use dingtalk_openapi_codegen::Input;
+use dingtalk_openapi_codegen::spec::ErrorEntry;
 use dingtalk_openapi_tests::fixtures;
 use dingtalk_openapi_tests::server::{Recorded, Reply, TestServer};
+use dingtalk_openapi_tests::spec::{example, operation, DOC, DRIVE, WIKI};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 /// The access token every authenticated call must send, verbatim.
 const TOKEN: &str = "test-token";
-
-/// Spec files, relative to the tests crate.
-const DOC: &str = "../spec/doc_2_0.yaml";
-const DRIVE: &str = "../spec/drive_1_0.yaml";
-const WIKI: &str = "../spec/wiki_2_0.yaml";
 
 /// An ID that only survives as one path segment if it is percent-encoded: `/`, `?`, `#`, a
 /// space and a non-ASCII character.
@@ -35,38 +30,6 @@ const ODD_ID_ENCODED: &str = "a%2Fb%3Fc%20d%23%E7%9F%A5";
 // ---------------------------------------------------------------------------------------------
 // The spec
 // ---------------------------------------------------------------------------------------------
-
-/// Loads a spec file (path relative to the tests crate) with the generator's own loader.
-fn load(file: &str) -> SpecFile {
-    let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
-    let source =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    dingtalk_openapi_codegen::load(Input {
-        name: &path,
-        source: &source,
-    })
-    .unwrap_or_else(|d| panic!("{d}"))
-}
-
-/// Operation `op` of spec `file`.
-fn operation(file: &str, op: &str) -> spec::Operation {
-    load(file)
-        .operations
-        .get(op)
-        .unwrap_or_else(|| panic!("{file} has no operation {op}"))
-        .clone()
-}
-
-/// The documented example answer of `op`, parsed.
-fn example(file: &str, op: &str) -> Value {
-    let spec::Response::Body(body) = operation(file, op).response else {
-        panic!("{op} documents no response body");
-    };
-    let text = body
-        .example
-        .unwrap_or_else(|| panic!("{op} documents no example answer"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{op}'s example is not JSON: {e}"))
-}
 
 /// The documented error table of `op`.
 fn error_table(file: &str, op: &str) -> Vec<ErrorEntry> {

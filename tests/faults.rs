@@ -20,17 +20,12 @@ use dingtalk_openapi::wiki_2_0::{GetWorkspaceError, GetWorkspaceResponse};
 use dingtalk_openapi::{
     AccessToken, Client, ClientBuilder, Error, InvalidResponse, RetryPolicy, TransportError,
 };
-use dingtalk_openapi_codegen::spec::{self, SpecFile};
-use dingtalk_openapi_codegen::Input;
 use dingtalk_openapi_tests::server::{Reply, TestServer};
-use serde_json::{json, Value};
+use dingtalk_openapi_tests::spec::{self, operation, DRIVE, WIKI};
+use serde_json::json;
 
 /// The access token every call sends.
 const TOKEN: &str = "test-token";
-
-/// Spec files, relative to the tests crate.
-const DRIVE: &str = "../spec/drive_1_0.yaml";
-const WIKI: &str = "../spec/wiki_2_0.yaml";
 
 /// DingTalk's throttling codes with the status it sends them with: retried for every operation.
 const THROTTLING: [(u16, &str); 4] = [
@@ -55,38 +50,9 @@ fn secs(n: u64) -> Duration {
 // The spec
 // ---------------------------------------------------------------------------------------------
 
-/// Loads a spec file (path relative to the tests crate) with the generator's own loader.
-fn load(file: &str) -> SpecFile {
-    let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
-    let source =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    dingtalk_openapi_codegen::load(Input {
-        name: &path,
-        source: &source,
-    })
-    .unwrap_or_else(|d| panic!("{d}"))
-}
-
-/// Operation `op` of spec `file`.
-fn operation(file: &str, op: &str) -> spec::Operation {
-    load(file)
-        .operations
-        .get(op)
-        .unwrap_or_else(|| panic!("{file} has no operation {op}"))
-        .clone()
-}
-
 /// The documented example answer of `op`, as a 200 reply.
 fn example(file: &str, op: &str) -> Reply {
-    let spec::Response::Body(body) = operation(file, op).response else {
-        panic!("{op} documents no response body");
-    };
-    let text = body
-        .example
-        .unwrap_or_else(|| panic!("{op} documents no example answer"));
-    let value: Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{op}'s example is not JSON: {e}"));
-    Reply::json(200, value)
+    Reply::json(200, spec::example(file, op))
 }
 
 /// A successful GetWorkspace answer (the spec has no example for it; GetMineWorkspace answers

@@ -7,3 +7,4 @@ pub mod fixtures {
 }
 
 pub mod server;
+pub mod spec;
