@@ -680,7 +680,7 @@ mod timeouts {
         assert_eq!((h.hits(), e.attempts()), (1, 1));
     }
 
-    /// When the next retry could only start after the operation deadline, the client should
+    /// When the next retry could only start after the operation deadline, the client must
     /// give up at once with the server's last answer instead of sleeping into the deadline and
     /// returning a bare timeout: the code and request id DingTalk sent are otherwise lost.
     #[tokio::test]
