@@ -33,7 +33,9 @@ pub mod runtime;
 
 pub use runtime::{
     AccessToken, ApiError, Client, ClientBuilder, Error, InvalidResponse, RateLimit, Response,
-    ResponseMeta, RetryPolicy, TokenProvider, TransportError,
+    ResponseMeta, RetryPolicy, Secret, TokenError, TokenErrorKind, TokenProvider, TransportError,
 };
+#[cfg(feature = "oauth2_1_0")]
+pub use runtime::{AppCredentials, CorpCredentials, SuiteCredentials, SuiteTicket};
 
 include!(concat!(env!("OUT_DIR"), "/services.rs"));
