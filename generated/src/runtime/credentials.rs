@@ -481,3 +481,50 @@ impl TokenProvider for CorpCredentials {
         self.cache.invalidate(token);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fetches through `cache`, counting fetches, with a token lifetime of `expire_in` seconds.
+    async fn get(cache: &Cache, fetches: &AtomicU64, expire_in: i64) -> AccessToken {
+        cache
+            .get(|| async {
+                let n = fetches.fetch_add(1, Ordering::SeqCst) + 1;
+                Ok((AccessToken::new(format!("t{n}")), expire_in))
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_lifetime_shorter_than_the_margin_refreshes_half_way() {
+        let clock = ManualClock::new();
+        let cache = Cache::new(Arc::new(clock.clone()), DEFAULT_REFRESH_MARGIN);
+        let fetches = AtomicU64::new(0);
+        assert_eq!(get(&cache, &fetches, 100).await.expose(), "t1");
+        clock.advance(Duration::from_secs(49));
+        assert_eq!(get(&cache, &fetches, 100).await.expose(), "t1");
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(get(&cache, &fetches, 100).await.expose(), "t2");
+    }
+
+    #[tokio::test]
+    async fn a_token_without_a_lifetime_is_not_reused() {
+        let cache = Cache::new(Arc::new(ManualClock::new()), DEFAULT_REFRESH_MARGIN);
+        let fetches = AtomicU64::new(0);
+        get(&cache, &fetches, 0).await;
+        get(&cache, &fetches, -5).await;
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let app = AppCredentials::new("key", "app-s3cret");
+        let suite = SuiteCredentials::new("skey", "suite-s3cret", Secret::new("t1ck3t"));
+        let text = format!("{app:?} {suite:?} {:?}", suite.for_corp("corp"));
+        for s in ["s3cret", "t1ck3t"] {
+            assert!(!text.contains(s), "{text}");
+        }
+    }
+}
