@@ -4,11 +4,12 @@
 //! version (`wiki_2_0`, `doc_2_0`, `drive_1_0`), each behind a cargo feature of the same name.
 //!
 //! ```no_run
-//! use dingtalk_openapi::{AccessToken, Client, Error};
+//! use dingtalk_openapi::{AppCredentials, Client, Error};
 //! use dingtalk_openapi::doc_2_0::PinSpaceError;
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new(AccessToken::new("token from DingTalk"));
+//! // Fetches the access token on first use, caches it and refreshes it before it expires.
+//! let client = Client::new(AppCredentials::new("app key", "app secret"));
 //! let out = client
 //!     .wiki_2_0()
 //!     .get_workspace("9r09jSO3WARyxd8A", "union_id") // required parameters
@@ -25,6 +26,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Access tokens: [`AppCredentials`] (internal apps) and [`SuiteCredentials::for_corp`]
+//! (third-party apps, one token per authorizing organization) fetch, cache and refresh them
+//! (feature `oauth2_1_0`); an [`AccessToken`] is a fixed token; any [`TokenProvider`] of your own
+//! works too. Secrets and tokens never appear in `Debug`, `Display`, errors or logs.
+//!
 //! The hand-written [`runtime`] does the sending, retrying and decoding for every operation.
 
 #![warn(missing_docs)]
@@ -33,7 +39,9 @@ pub mod runtime;
 
 pub use runtime::{
     AccessToken, ApiError, Client, ClientBuilder, Error, InvalidResponse, RateLimit, Response,
-    ResponseMeta, RetryPolicy, TokenProvider, TransportError,
+    ResponseMeta, RetryPolicy, Secret, TokenError, TokenErrorKind, TokenProvider, TransportError,
 };
+#[cfg(feature = "oauth2_1_0")]
+pub use runtime::{AppCredentials, CorpCredentials, SuiteCredentials, SuiteTicket};
 
 include!(concat!(env!("OUT_DIR"), "/services.rs"));

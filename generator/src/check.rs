@@ -214,6 +214,20 @@ impl Checker<'_> {
         if let Some(values) = &f.values {
             self.enum_values(&format!("{key}.enum"), values);
         }
+        if f.secret && (expr != TypeExpr::String || f.values.is_some()) {
+            self.err(
+                format!("{key}.secret"),
+                format!("`secret` on a `{}` field", f.ty),
+                "only plain `string` fields (no `enum`) can be secrets",
+            );
+        }
+        if f.secret && matches!(f.location, Some(Location::Path | Location::Query)) {
+            self.err(
+                format!("{key}.secret"),
+                "a secret in the URL would end up in logs",
+                "send secrets in the body or a header",
+            );
+        }
         match (f.fields.as_ref(), *leaf == TypeExpr::Object) {
             (Some(fields), true) => self.fields(&format!("{key}.fields"), fields, false),
             (Some(_), false) => self.err(

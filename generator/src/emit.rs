@@ -68,6 +68,7 @@ fn ident(name: &str) -> Ident {
 fn ty(t: &RustType) -> TokenStream {
     match t {
         RustType::String => quote!(String),
+        RustType::Secret => quote!(rt::Secret),
         RustType::Bool => quote!(bool),
         RustType::I32 => quote!(i32),
         RustType::I64 => quote!(i64),
@@ -106,6 +107,7 @@ fn arg(f: &FieldDef) -> (TokenStream, TokenStream) {
     let name = ident(&f.ident);
     match &f.ty {
         RustType::String => (quote!(impl Into<String>), quote!(#name.into())),
+        RustType::Secret => (quote!(impl Into<rt::Secret>), quote!(#name.into())),
         RustType::Vec(inner) if **inner == RustType::String => (
             quote!(impl IntoIterator<Item = impl Into<String>>),
             quote!(#name.into_iter().map(Into::into).collect()),

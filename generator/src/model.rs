@@ -78,6 +78,8 @@ pub struct FieldDef {
 pub enum RustType {
     /// `String`
     String,
+    /// `rt::Secret`: a string that `Debug` and `Display` never show (`secret: true`).
+    Secret,
     /// `bool`
     Bool,
     /// `i32`
@@ -293,6 +295,7 @@ impl Lower {
                     self.enum_def(name.clone(), docs, values);
                     RustType::Named(name)
                 }
+                None if f.secret => RustType::Secret,
                 None => RustType::String,
             },
             TypeExpr::Boolean => RustType::Bool,
@@ -404,6 +407,9 @@ fn field_docs(f: &spec::Field) -> Vec<String> {
     let mut facts = Vec::new();
     if f.location == Some(Location::Query) && f.style == Some(QueryStyle::Json) {
         facts.push("Sent in the query as one JSON string.".to_owned());
+    }
+    if f.secret {
+        facts.push("A secret: `Debug` and `Display` never show it.".to_owned());
     }
     let l = &f.limits;
     let mut bound = |what: &str, v: Option<String>| {

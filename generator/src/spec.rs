@@ -65,6 +65,9 @@ pub struct Field {
     /// Fields of an inline object.
     #[serde(default)]
     pub fields: Option<IndexMap<String, Field>>,
+    /// A credential or token (strings only): generated as `rt::Secret`, never printed.
+    #[serde(default)]
+    pub secret: bool,
     /// Limits.
     #[serde(flatten)]
     pub limits: Limits,

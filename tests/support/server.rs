@@ -7,7 +7,7 @@
 //! server stops it and all its connections. Bodies are written in pieces and may be padded far
 //! beyond what is held in memory ([`Reply::padded_to`]), so a test can send 100 MiB cheaply.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -226,8 +226,17 @@ impl Reply {
 struct Shared {
     script: Mutex<VecDeque<Reply>>,
     fallback: Mutex<Reply>,
+    /// Per-path scripts and defaults, consulted before the shared script (see [`TestServer::route`]).
+    routes: Mutex<HashMap<String, Route>>,
     requests: Mutex<Vec<Recorded>>,
     connections: AtomicUsize,
+}
+
+/// The answers of one path: its own script, then its default (if set), then the shared ones.
+#[derive(Default)]
+struct Route {
+    script: VecDeque<Reply>,
+    fallback: Option<Reply>,
 }
 
 /// Locks a mutex even if a panicking test poisoned it (the data stays meaningful).
@@ -262,6 +271,7 @@ impl TestServer {
         let shared = Arc::new(Shared {
             script: Mutex::new(VecDeque::new()),
             fallback: Mutex::new(default),
+            routes: Mutex::new(HashMap::new()),
             requests: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
         });
@@ -287,6 +297,33 @@ impl TestServer {
     /// Replaces the answer used once the script is empty.
     pub fn set_default(&self, reply: Reply) {
         *lock(&self.shared.fallback) = reply;
+    }
+
+    /// Answers every request for exactly `path` (e.g. the token endpoint) with `reply` once its
+    /// own script is empty, instead of the shared script and default.
+    pub fn route(&self, path: &str, reply: Reply) {
+        lock(&self.shared.routes)
+            .entry(path.to_owned())
+            .or_default()
+            .fallback = Some(reply);
+    }
+
+    /// Queues `reply` as the answer to a future request for exactly `path` (first in, first out).
+    pub fn push_route(&self, path: &str, reply: Reply) -> &Self {
+        lock(&self.shared.routes)
+            .entry(path.to_owned())
+            .or_default()
+            .script
+            .push_back(reply);
+        self
+    }
+
+    /// The number of requests for exactly `path` received so far.
+    pub fn hits_on(&self, path: &str) -> usize {
+        lock(&self.shared.requests)
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
     }
 
     /// Scripted replies not used yet.
@@ -328,7 +365,12 @@ impl Drop for TestServer {
 }
 
 impl Shared {
-    fn next_reply(&self) -> Reply {
+    fn next_reply(&self, path: &str) -> Reply {
+        if let Some(route) = lock(&self.routes).get_mut(path) {
+            if let Some(r) = route.script.pop_front().or_else(|| route.fallback.clone()) {
+                return r;
+            }
+        }
         lock(&self.script)
             .pop_front()
             .unwrap_or_else(|| lock(&self.fallback).clone())
@@ -364,8 +406,9 @@ async fn serve(stream: TcpStream, connection: usize, shared: Arc<Shared>) {
         let close = request
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let path = request.path.clone();
         lock(&shared.requests).push(request);
-        let reply = shared.next_reply();
+        let reply = shared.next_reply(&path);
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
         }

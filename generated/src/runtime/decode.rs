@@ -13,6 +13,8 @@ use super::request::{Response, ResponseMeta};
 pub(crate) struct Attempt<O, E> {
     pub(crate) result: Result<Response<O>, Error<E>>,
     pub(crate) retry_after: Option<Duration>,
+    /// The access token this attempt sent, if any (to invalidate exactly it on a 401).
+    pub(crate) token: Option<AccessToken>,
 }
 
 impl<O, E> Attempt<O, E> {
@@ -20,6 +22,7 @@ impl<O, E> Attempt<O, E> {
         Attempt {
             result: Err(e),
             retry_after: None,
+            token: None,
         }
     }
 }
@@ -69,12 +72,14 @@ fn header_request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Reads the body (up to `limit` bytes) and decodes it.
+/// Reads the body (up to `limit` bytes) and decodes it. A `sensitive` answer (of an anonymous
+/// token endpoint, which may carry a token) is never quoted in an error, not even in part.
 pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
     mut response: reqwest::Response,
     has_body: bool,
     limit: usize,
     secret: Option<&AccessToken>,
+    sensitive: bool,
     attempts: u32,
 ) -> Attempt<O, E> {
     let status = response.status().as_u16();
@@ -84,7 +89,11 @@ pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
         Error::InvalidResponse(InvalidResponse {
             status,
             reason,
-            snippet: snippet(body, secret),
+            snippet: if sensitive {
+                String::new()
+            } else {
+                snippet(body, secret)
+            },
             request_id: request_id.clone(),
             attempts,
         })
@@ -111,10 +120,11 @@ pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
             Err(e) => return Attempt::fail(transport(e, attempts)),
         }
     }
-    let result = decode_body(status, &headers, &body, has_body, attempts).map_err(|e| match e {
-        Decoded::Invalid(reason) => invalid(reason, &body),
-        Decoded::Api(e) => Error::Api(*e),
-    });
+    let result =
+        decode_body(status, &headers, &body, has_body, sensitive, attempts).map_err(|e| match e {
+            Decoded::Invalid(reason) => invalid(reason, &body),
+            Decoded::Api(e) => Error::Api(*e),
+        });
     let result = result.map(|output| Response {
         output,
         meta: ResponseMeta {
@@ -127,6 +137,7 @@ pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
     Attempt {
         result,
         retry_after: None,
+        token: None,
     }
 }
 
@@ -138,12 +149,14 @@ pub(crate) enum Decoded<E> {
     Api(Box<ApiError<E>>),
 }
 
-/// Decodes a complete answer. Pure, so it can be fed arbitrary input in tests.
+/// Decodes a complete answer. Pure, so it can be fed arbitrary input in tests. When
+/// `sensitive`, reasons do not quote the body (serde's messages may quote a value).
 pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
     status: u16,
     headers: &HeaderMap,
     body: &[u8],
     has_body: bool,
+    sensitive: bool,
     attempts: u32,
 ) -> Result<O, Decoded<E>> {
     if (200..300).contains(&status) {
@@ -160,7 +173,15 @@ pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
             ));
         }
         return serde_json::from_slice(body).map_err(|e| {
-            Decoded::Invalid(format!("the body does not match the documented JSON: {e}"))
+            Decoded::Invalid(if sensitive {
+                format!(
+                    "the body does not match the documented JSON (line {}, column {}; details withheld, the answer may hold a token)",
+                    e.line(),
+                    e.column()
+                )
+            } else {
+                format!("the body does not match the documented JSON: {e}")
+            })
         });
     }
     let json: serde_json::Value = match serde_json::from_slice(body) {
@@ -246,7 +267,7 @@ mod tests {
     }
 
     fn run(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Out, Decoded<Kind>> {
-        decode_body::<Out, Kind>(status, headers, body, true, 1)
+        decode_body::<Out, Kind>(status, headers, body, true, false, 1)
     }
 
     #[test]
@@ -293,6 +314,31 @@ mod tests {
         assert!(reason(200, br#"{"success": tr"#).contains("documented JSON"));
         assert!(reason(200, br#"{"success": "yes"}"#).contains("documented JSON"));
         assert!(reason(500, b"").contains("empty body"));
+    }
+
+    #[test]
+    fn sensitive_answers_are_never_quoted() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Token {
+            #[serde(rename = "accessToken")]
+            access_token: i64,
+        }
+        let body = br#"{"accessToken":"tok-secret-1","expireIn":7200}"#;
+        let r = decode_body::<Token, Kind>(200, &HeaderMap::new(), body, true, false, 1);
+        let Err(Decoded::Invalid(plain)) = r else {
+            panic!()
+        };
+        assert!(
+            plain.contains("tok-secret-1"),
+            "serde quotes values: {plain}"
+        );
+        let r = decode_body::<Token, Kind>(200, &HeaderMap::new(), body, true, true, 1);
+        let Err(Decoded::Invalid(reason)) = r else {
+            panic!()
+        };
+        assert!(!reason.contains("tok-secret-1"), "{reason}");
+        assert!(reason.contains("line 1"), "{reason}");
     }
 
     #[test]
@@ -344,7 +390,7 @@ mod tests {
         /// status never decodes into output.
         #[test]
         fn decoder_never_panics(status in 100u16..1000, headers in header_maps(), body in bodies(), has_body in any::<bool>()) {
-            let r = decode_body::<Out, Kind>(status, &headers, &body, has_body, 1);
+            let r = decode_body::<Out, Kind>(status, &headers, &body, has_body, false, 1);
             if !(200..300).contains(&status) {
                 prop_assert!(r.is_err());
             }

@@ -230,7 +230,8 @@ impl<E> Error<E> {
             Error::Api(e) => super::retry::is_retryable_answer(e.status, &e.code),
             Error::InvalidResponse(e) => e.status >= 500 || e.status == 429,
             Error::Timeout(_) | Error::Connect(_) => true,
-            Error::Build(_) | Error::Token(_) => false,
+            Error::Token(e) => e.is_retryable(),
+            Error::Build(_) => false,
         }
     }
 }

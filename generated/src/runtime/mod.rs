@@ -5,14 +5,21 @@
 
 mod auth;
 mod client;
+#[cfg(feature = "oauth2_1_0")]
+mod credentials;
 mod decode;
 mod error;
 mod limit;
 mod request;
 mod retry;
 
-pub use auth::{AccessToken, BoxFuture, TokenError, TokenProvider};
+pub use auth::{AccessToken, BoxFuture, Secret, TokenError, TokenErrorKind, TokenProvider};
 pub use client::{Client, ClientBuilder};
+#[cfg(feature = "oauth2_1_0")]
+pub use credentials::{
+    AppCredentials, Clock, CorpCredentials, ManualClock, SuiteCredentials, SuiteTicket,
+    SuiteTicketSource, SystemClock, DEFAULT_REFRESH_MARGIN,
+};
 pub use error::{ApiError, BuildError, Error, ErrorKind, InvalidResponse, TransportError};
 pub use limit::RateLimit;
 pub use request::{Endpoint, Method, Request, Response, ResponseMeta};

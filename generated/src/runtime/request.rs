@@ -323,6 +323,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             let Attempt {
                 result,
                 retry_after,
+                token,
             } = self.attempt(attempt).await;
             let err = match result {
                 Ok(r) => {
@@ -348,8 +349,10 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                 if self.endpoint.auth && !reauthenticated && is_auth_failure(api.status, &api.code)
                 {
                     reauthenticated = true;
-                    if let Ok(t) = inner.tokens.token(&self.client).await {
-                        inner.tokens.invalidate(&t);
+                    // Exactly the token this attempt sent: a newer one that another call
+                    // fetched meanwhile stays cached.
+                    if let Some(t) = &token {
+                        inner.tokens.invalidate(t);
                     }
                     tracing::debug!("access token rejected; refreshing once");
                     continue;
@@ -360,12 +363,25 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             let too_late = deadline.is_some_and(|d| tokio::time::Instant::now() + delay >= d);
             if !retry || attempt >= max || waited + delay > inner.retry.max_total_delay || too_late
             {
-                tracing::debug!(attempts = attempt, "giving up: {err}");
+                tracing::debug!(attempts = attempt, "giving up: {}", self.loggable(&err));
                 return Err(err);
             }
-            tracing::debug!(?delay, "retrying after: {err}");
+            tracing::debug!(?delay, "retrying after: {}", self.loggable(&err));
             waited += delay;
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// The error as logged: an anonymous (token) endpoint's message may echo the credentials
+    /// it was sent, so only its code and status are logged.
+    fn loggable<'e>(&self, err: &'e Error<E>) -> Box<dyn std::fmt::Display + 'e> {
+        match err {
+            Error::Api(e) if !self.endpoint.auth => Box::new(format!(
+                "DingTalk error {} (HTTP {}; message withheld)",
+                e.code(),
+                e.status()
+            )),
+            _ => Box::new(err),
         }
     }
 
@@ -452,10 +468,12 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             self.endpoint.response_body,
             inner.max_response_bytes,
             secret.as_ref(),
+            !self.endpoint.auth,
             attempt,
         )
         .await;
         out.retry_after = after;
+        out.token = secret;
         out
     }
 }
