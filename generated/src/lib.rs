@@ -31,6 +31,9 @@
 
 pub mod runtime;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use runtime::{
     AccessToken, ApiError, Client, ClientBuilder, Error, InvalidResponse, RateLimit, Response,
     ResponseMeta, RetryPolicy, TokenProvider, TransportError,
