@@ -13,18 +13,25 @@
 //! A valid request is answered with the operation's example response from the spec (or one
 //! synthesised from the response fields), unless a test scripted something else:
 //!
-//! ```no_run
-//! # async fn demo() -> std::io::Result<()> {
+//! ```
 //! use dingtalk_openapi::mock::MockServer;
-//! use std::time::Duration;
+//! use dingtalk_openapi::wiki_2_0::GetWorkspaceError;
+//! use dingtalk_openapi::Error;
 //!
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let mock = MockServer::start().await?;
-//! let client = mock.client(); // a `Client` pointed at the mock, with a token it accepts
-//! mock.on("wiki", "GetWorkspace").respond_error("workspaceNotExist"); // status/message from the spec
-//! mock.on("wiki", "GetMineWorkspace").fail_next(2, 503).delay(Duration::from_millis(50));
-//! // … call the SDK …
-//! let seen = mock.requests("wiki", "GetWorkspace"); // method, path, query, headers, body
-//! # let _ = (client, seen); Ok(()) }
+//! let client = mock.client(); // its URL, a token it accepts
+//! mock.on("wiki", "GetWorkspace").respond_error("workspaceNotExist"); // status, message from the spec
+//! let err = client.wiki_2_0().get_workspace("ws", "union_id").send().await.unwrap_err();
+//! assert!(matches!(err, Error::Api(e) if e.kind() == &GetWorkspaceError::WorkspaceNotExist));
+//!
+//! mock.on("wiki", "GetMineWorkspace").fail_next(2, 503); // the SDK retries and succeeds
+//! client.wiki_2_0().get_mine_workspace("union_id").send().await?;
+//! let seen = mock.requests("wiki", "GetMineWorkspace"); // method, path, query, headers, body
+//! assert_eq!(seen.len(), 3);
+//! assert_eq!(seen[2].query_param("operatorId"), Some("union_id"));
+//! # Ok(()) }
 //! ```
 //!
 //! Error answers carry DingTalk's JSON body `{"code", "message", "requestid"}` and every answer an
