@@ -250,6 +250,14 @@ fn check(
                     "{name} is {n} characters long; the documented maximum length is {max}"
                 ));
             }
+            // A pattern the spec check let through but this engine cannot compile is not enforced.
+            if let Some(p) = &l.pattern {
+                if regex_lite::Regex::new(p).is_ok_and(|re| !re.is_match(s)) {
+                    return Err(format!(
+                        "{name} is {s:?}, which does not match the documented pattern {p}"
+                    ));
+                }
+            }
         }
         TypeExpr::Boolean if !v.is_boolean() => return bad(),
         TypeExpr::Boolean => {}
@@ -368,7 +376,7 @@ models:
   Color: { enum: { RED: Red., BLUE: Blue. } }
   Item:
     fields:
-      id: { type: string, required: true, max_length: 4 }
+      id: { type: string, required: true, max_length: 4, pattern: "^[a-z]+$" }
       color: { type: Color }
 operations:
   Op:
