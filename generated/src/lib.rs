@@ -26,6 +26,8 @@
 //! ```
 //!
 //! The hand-written [`runtime`] does the sending, retrying and decoding for every operation.
+//! With the `mock` feature, `mock::MockServer` serves the same spec on `127.0.0.1` for tests and
+//! demos (`cargo run --example tour`).
 
 #![warn(missing_docs)]
 
