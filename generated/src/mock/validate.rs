@@ -30,8 +30,12 @@ pub(crate) fn validate(spec: &SpecFile, op: &Operation, req: &Incoming<'_>) -> R
             Location::Header => lookup_header(req.headers, name)
                 .map(|raw| coerce(spec, name, &expr, raw))
                 .transpose()?,
+            // One JSON string (`"a"`, `[1,2]`, `{…}`); a bare string is taken as it is.
             Location::Query if f.style == Some(QueryStyle::Json) => lookup(req.query, name)
-                .map(|raw| serde_json::from_str(raw).or_else(|_| coerce(spec, name, &expr, raw)))
+                .map(|raw| match serde_json::from_str::<Value>(raw) {
+                    Ok(v) if v.is_string() || expr != TypeExpr::String => Ok(v),
+                    _ => coerce(spec, name, &expr, raw),
+                })
                 .transpose()?,
             Location::Query => query_value(spec, name, &expr, f, req.query)?,
         };
@@ -187,8 +191,8 @@ fn describe(expr: &TypeExpr, spec: &SpecFile) -> String {
         TypeExpr::Object | TypeExpr::Map(_) => "a JSON object".to_owned(),
         TypeExpr::Array(_) => "a JSON array".to_owned(),
         TypeExpr::Named(n) => match spec.models.get(n) {
-            Some(m) if m.values.is_some() => format!("a {n} value (a string)"),
-            _ => format!("a {n} (a JSON object)"),
+            Some(m) if m.values.is_some() => format!("a string ({n})"),
+            _ => format!("a JSON object ({n})"),
         },
     }
 }
@@ -389,6 +393,7 @@ operations:
       kind: { in: query, type: string, enum: { A: a., B: b. } }
       ids: { in: query, type: array<int32>, max_items: 2 }
       filter: { in: query, type: Item, style: json }
+      label: { in: query, type: string, style: json, max_length: 3 }
       x-trace: { in: header, type: boolean }
       size: { in: body, type: double, maximum: 10 }
       items: { in: body, type: array<Item>, required: true, min_items: 1 }
@@ -450,6 +455,8 @@ operations:
         )
         .unwrap();
         run(&[], &[], OK_BODY).unwrap();
+        run(&[("label", "\"abc\"")], &[], OK_BODY).unwrap();
+        run(&[("label", "123")], &[], OK_BODY).unwrap();
     }
 
     #[test]
@@ -474,6 +481,14 @@ operations:
         fails(
             run(&[("filter", r#"{"color":"RED"}"#)], &[], OK_BODY),
             &["filter.id"],
+        );
+        fails(
+            run(&[("filter", "[1]")], &[], OK_BODY),
+            &["filter", "JSON object"],
+        );
+        fails(
+            run(&[("label", "\"abcd\"")], &[], OK_BODY),
+            &["label", "maximum length is 3"],
         );
         fails(
             run(&[], &[("x-trace", "yes")], OK_BODY),
