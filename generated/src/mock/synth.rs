@@ -1,8 +1,9 @@
-//! Values synthesised from the spec: the documented example where there is one, otherwise the
-//! simplest value the type and its limits allow. Used for responses without an example and for
+//! Values synthesised from the spec: the documented example where there is one (a field's
+//! `example`, or a model's value in another operation's example answer), otherwise the simplest
+//! value the type and its limits allow. Used for responses without an example and for
 //! requests made from the spec alone.
 
-use dingtalk_openapi_codegen::spec::{Field, SpecFile};
+use dingtalk_openapi_codegen::spec::{Field, Response, SpecFile};
 use dingtalk_openapi_codegen::types::TypeExpr;
 use serde_json::{json, Map, Value};
 
@@ -122,7 +123,8 @@ fn value(spec: &SpecFile, name: &str, expr: &TypeExpr, f: &Field, depth: usize) 
         TypeExpr::Named(name) => match spec.models.get(name) {
             Some(m) => match (&m.values, &m.fields) {
                 (Some(values), _) => json!(values.keys().next().cloned().unwrap_or_default()),
-                (None, Some(fields)) => object(spec, fields, depth < DEEP, depth),
+                (None, Some(fields)) => documented(spec, name)
+                    .unwrap_or_else(|| object(spec, fields, depth < DEEP, depth)),
                 (None, None) => json!({}),
             },
             None => json!({}),
@@ -133,4 +135,99 @@ fn value(spec: &SpecFile, name: &str, expr: &TypeExpr, f: &Field, depth: usize) 
 fn clamp(n: f64, min: Option<f64>, max: Option<f64>) -> f64 {
     let n = min.map_or(n, |m| n.max(m));
     max.map_or(n, |m| n.min(m))
+}
+
+/// A documented value of model `model`: the first top-level response field of that type (or an
+/// array of it) in another operation's example answer.
+fn documented(spec: &SpecFile, model: &str) -> Option<Value> {
+    spec.operations.values().find_map(|op| {
+        let Response::Body(b) = &op.response else {
+            return None;
+        };
+        let example: Value = serde_json::from_str(b.example.as_deref()?).ok()?;
+        b.fields.iter().find_map(|(key, f)| {
+            let v = example.get(key)?;
+            match TypeExpr::parse(&f.ty).ok()? {
+                TypeExpr::Named(n) if n == model => Some(v.clone()),
+                TypeExpr::Array(t) if *t == TypeExpr::Named(model.to_owned()) => v.get(0).cloned(),
+                _ => None,
+            }
+            .filter(|v| super::validate::conforms(spec, model, v))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+service: demo
+version: "1.0"
+title: Demo
+base_url: https://api.dingtalk.io
+models:
+  Node:
+    fields:
+      name: { type: string, required: true, min_length: 12 }
+      kind: { type: Kind, required: true }
+      children: { type: array<Node>, min_items: 2 }
+      size: { type: int32, minimum: 5, maximum: 9 }
+      tags: { type: "map<string, string>" }
+  Kind: { enum: { LEAF: Leaf., BRANCH: Branch. } }
+operations:
+  Documented:
+    summary: Has an example.
+    method: GET
+    path: /v1.0/demo/a
+    response:
+      fields:
+        node: { type: Node }
+      example: '{"node": {"name": "documented name", "kind": "BRANCH"}}'
+  Bare:
+    summary: Has none.
+    method: GET
+    path: /v1.0/demo/b
+    params:
+      ids: { in: query, type: array<string>, required: true, min_items: 3, example: id }
+    response:
+      fields:
+        root: { type: Node, required: true }
+        count: { type: int64, example: 42 }
+"#;
+
+    fn spec() -> SpecFile {
+        dingtalk_openapi_codegen::load(dingtalk_openapi_codegen::Input {
+            name: "demo.yaml",
+            source: SPEC,
+        })
+        .expect("demo spec loads")
+    }
+
+    #[test]
+    fn models_reuse_documented_examples() {
+        let spec = spec();
+        let Response::Body(b) = &spec.operations["Bare"].response else {
+            panic!("Bare has a body")
+        };
+        let v = object(&spec, &b.fields, true, 0);
+        assert_eq!(v["root"]["name"], "documented name");
+        assert_eq!(v["count"], 42);
+    }
+
+    #[test]
+    fn synthesised_values_follow_types_and_limits_and_end_on_recursion() {
+        let spec = spec();
+        let node = &spec.models["Node"];
+        let v = object(&spec, node.fields.as_ref().unwrap(), true, 0);
+        assert!(super::super::validate::conforms(&spec, "Node", &v), "{v}");
+        assert_eq!(v["name"].as_str().unwrap().chars().count(), 12);
+        assert_eq!(v["kind"], "LEAF");
+        assert_eq!(v["size"], 5);
+        assert!(v["tags"].is_object());
+        // Nested nodes come from the documented example (the first Node answer) and stop there.
+        assert_eq!(v["children"].as_array().unwrap().len(), 2);
+        let ids = &spec.operations["Bare"].params["ids"];
+        assert_eq!(field(&spec, "ids", ids, 0), json!(["id", "id", "id"]));
+    }
 }

@@ -60,6 +60,14 @@ pub(crate) fn validate(spec: &SpecFile, op: &Operation, req: &Incoming<'_>) -> R
     check_fields(spec, "", body_fields, &body)
 }
 
+/// Whether `v` is a valid value of model `model` (required fields, types, enums, limits).
+pub(crate) fn conforms(spec: &SpecFile, model: &str, v: &Value) -> bool {
+    let Ok(f) = serde_json::from_value::<Field>(serde_json::json!({ "type": model })) else {
+        return false;
+    };
+    check(spec, model, &TypeExpr::Named(model.to_owned()), &f, v, true).is_ok()
+}
+
 fn missing(name: &str) -> String {
     format!("{name} is mandatory for this action.")
 }
