@@ -600,10 +600,7 @@ async fn delay_slows_answers_and_trips_client_timeouts() {
 #[tokio::test]
 async fn received_requests_can_be_inspected_per_operation() {
     let mock = MockServer::start().await.unwrap();
-    let client = Client::builder(AccessToken::new(mock.token()))
-        .base_url(mock.url())
-        .retry(RetryPolicy::none())
-        .build();
+    let client = mock.client_builder().retry(RetryPolicy::none()).build();
     client
         .wiki_2_0()
         .get_workspaces("union 1", ["ws/1", "ws2"])

@@ -58,7 +58,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 pub use registry::{operations, ExampleRequest, OperationInfo, UntypedError};
 
-use crate::runtime::{AccessToken, Client, RetryPolicy};
+use crate::runtime::{AccessToken, Client, ClientBuilder, RetryPolicy};
 
 /// The token [`MockServer::client`] sends.
 pub const MOCK_TOKEN: &str = "mock-access-token";
@@ -234,6 +234,11 @@ impl MockServer {
     /// A client for this mock: its URL, a token it accepts, and retries with short delays (so
     /// tests of [`OperationMock::fail_next`] stay fast).
     pub fn client(&self) -> Client {
+        self.client_builder().build()
+    }
+
+    /// A client builder preset as [`MockServer::client`], to change more settings.
+    pub fn client_builder(&self) -> ClientBuilder {
         Client::builder(AccessToken::new(self.token()))
             .base_url(self.url())
             .retry(RetryPolicy {
@@ -241,7 +246,6 @@ impl MockServer {
                 throttle_delay: Duration::from_millis(20),
                 ..RetryPolicy::default()
             })
-            .build()
     }
 
     /// Scripts operation `operation` of `service` (`"wiki"` or `"wiki_2_0"`, `"GetWorkspace"`).
