@@ -32,10 +32,15 @@
 //! works too. Secrets and tokens never appear in `Debug`, `Display`, errors or logs.
 //!
 //! The hand-written [`runtime`] does the sending, retrying and decoding for every operation.
+//! With the `mock` feature, `mock::MockServer` serves the same spec on `127.0.0.1` for tests and
+//! demos (`cargo run --example tour`).
 
 #![warn(missing_docs)]
 
 pub mod runtime;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 
 pub use runtime::{
     AccessToken, ApiError, Client, ClientBuilder, Error, InvalidResponse, RateLimit, Response,

@@ -1,0 +1,362 @@
+//! The operations the mock serves, read once from the embedded spec ([`crate::runtime::SPECS`]).
+
+use std::sync::OnceLock;
+
+use dingtalk_openapi_codegen::spec::{self, Auth, SpecFile};
+use dingtalk_openapi_codegen::Input;
+use serde_json::Value;
+
+use super::synth;
+use crate::runtime::{Client, Endpoint, ErrorKind, Method, Request};
+
+/// One operation of the embedded spec, as the mock serves it.
+#[derive(Debug)]
+pub struct OperationInfo {
+    pub(crate) service: usize,
+    pub(crate) op: spec::Operation,
+    pub(crate) name: &'static str,
+    pub(crate) module: &'static str,
+    pub(crate) product: &'static str,
+    pub(crate) version: &'static str,
+    pub(crate) endpoint: &'static Endpoint,
+    pub(crate) segments: Vec<Segment>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment {
+    Literal(String),
+    Param(String),
+}
+
+/// Every enabled service version's spec, parsed.
+#[derive(Debug)]
+pub(crate) struct Registry {
+    pub(crate) specs: Vec<SpecFile>,
+    pub(crate) ops: Vec<OperationInfo>,
+}
+
+fn leak(s: String) -> &'static str {
+    // Built once per process (a `OnceLock`), so these few strings are not a growing leak.
+    Box::leak(s.into_boxed_str())
+}
+
+fn method(m: &str) -> Method {
+    match m.to_ascii_uppercase().as_str() {
+        "POST" => Method::Post,
+        "PUT" => Method::Put,
+        "PATCH" => Method::Patch,
+        "DELETE" => Method::Delete,
+        _ => Method::Get,
+    }
+}
+
+impl Registry {
+    fn load() -> Result<Registry, String> {
+        let mut specs = Vec::new();
+        let mut ops = Vec::new();
+        for (name, source) in crate::runtime::SPECS {
+            let input = Input { name, source };
+            // The build script already checked these; a failure here means a mismatched build.
+            dingtalk_openapi_codegen::compile(&[input]).map_err(|d| d.to_string())?;
+            let file = dingtalk_openapi_codegen::load(input).map_err(|d| d.to_string())?;
+            let service = specs.len();
+            let module = leak(dingtalk_openapi_codegen::names::module(
+                &file.service,
+                &file.version,
+            ));
+            let product = leak(file.service.clone());
+            let version = leak(file.version.clone());
+            let svc_name = leak(format!("{}_{}", file.service, file.version));
+            let base_url = leak(file.base_url.clone());
+            for (op_name, op) in &file.operations {
+                let m = method(&op.method);
+                let endpoint: &'static Endpoint = Box::leak(Box::new(Endpoint {
+                    service: svc_name,
+                    operation: leak(op_name.clone()),
+                    method: m,
+                    path: leak(op.path.clone()),
+                    base_url,
+                    idempotent: op.idempotent.unwrap_or(m == Method::Get),
+                    auth: op.auth != Some(Auth::None),
+                    response_body: matches!(op.response, spec::Response::Body(_)),
+                }));
+                let segments = op
+                    .path
+                    .split('/')
+                    .map(
+                        |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                            Some(p) => Segment::Param(p.to_owned()),
+                            None => Segment::Literal(s.to_owned()),
+                        },
+                    )
+                    .collect();
+                ops.push(OperationInfo {
+                    service,
+                    op: op.clone(),
+                    name: endpoint.operation,
+                    module,
+                    product,
+                    version,
+                    endpoint,
+                    segments,
+                });
+            }
+            specs.push(file);
+        }
+        Ok(Registry { specs, ops })
+    }
+
+    /// The operation `name` of service `service` (product code `wiki`, module `wiki_2_0` or
+    /// `wiki_2.0`), or why there is none.
+    pub(crate) fn find(&self, service: &str, name: &str) -> Result<usize, String> {
+        let hits: Vec<usize> = self
+            .ops
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.matches_service(service) && o.name == name)
+            .map(|(i, _)| i)
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(format!(
+                "the mock has no operation `{name}` in service `{service}`; it serves: {}",
+                self.ops
+                    .iter()
+                    .map(|o| format!("{}/{}", o.module, o.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => Err(format!(
+                "`{service}/{name}` is in several versions; name the version (`{}`)",
+                hits.iter()
+                    .map(|i| self.ops[*i].module)
+                    .collect::<Vec<_>>()
+                    .join("`, `")
+            )),
+        }
+    }
+
+    /// The operation whose method and path template match, with its decoded path parameters.
+    pub(crate) fn route(&self, method: &str, path: &str) -> Option<(usize, Vec<(String, String)>)> {
+        let parts: Vec<&str> = path.split('/').collect();
+        'ops: for (i, op) in self.ops.iter().enumerate() {
+            if op.endpoint.method.as_str() != method || op.segments.len() != parts.len() {
+                continue;
+            }
+            let mut params = Vec::new();
+            for (seg, part) in op.segments.iter().zip(&parts) {
+                match seg {
+                    Segment::Literal(l) if l == part => {}
+                    Segment::Literal(_) => continue 'ops,
+                    Segment::Param(_) if part.is_empty() => continue 'ops,
+                    Segment::Param(p) => params.push((
+                        p.clone(),
+                        percent_encoding::percent_decode_str(part)
+                            .decode_utf8_lossy()
+                            .into_owned(),
+                    )),
+                }
+            }
+            return Some((i, params));
+        }
+        None
+    }
+}
+
+/// The parsed embedded spec, or why it could not be read.
+pub(crate) fn registry() -> Result<&'static Registry, String> {
+    static REGISTRY: OnceLock<Result<Registry, String>> = OnceLock::new();
+    REGISTRY
+        .get_or_init(Registry::load)
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Every operation of the enabled services, in spec order (services by file name).
+///
+/// # Panics
+/// If the embedded spec does not load, which the build script rules out.
+pub fn operations() -> &'static [OperationInfo] {
+    match registry() {
+        Ok(r) => &r.ops,
+        Err(e) => panic!("the embedded spec does not load: {e}"),
+    }
+}
+
+/// An error code of an operation called without its typed error enum (any code is kept).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(transparent)]
+pub struct UntypedError(pub String);
+
+impl ErrorKind for UntypedError {}
+
+/// Parameters of a call made from the spec alone: examples where documented, otherwise values
+/// synthesised from the types (first enum value, smallest allowed length, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleRequest {
+    /// Path parameters.
+    pub path: Vec<(String, String)>,
+    /// Query parameters, with whether each is sent as one JSON string (`style: json`).
+    pub query: Vec<(String, Value, bool)>,
+    /// Header parameters.
+    pub headers: Vec<(String, Value)>,
+    /// The JSON body, when the operation has body parameters.
+    pub body: Option<Value>,
+}
+
+impl OperationInfo {
+    /// Official operation name (`GetWorkspace`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+    /// Rust module and cargo feature (`wiki_2_0`).
+    pub fn module(&self) -> &'static str {
+        self.module
+    }
+    /// Product code (`wiki`).
+    pub fn service(&self) -> &'static str {
+        self.product
+    }
+    /// Version (`2.0`).
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+    /// One-line summary from the spec.
+    pub fn summary(&self) -> &str {
+        self.op.summary.trim()
+    }
+    /// The runtime's description of the endpoint, for untyped [`Request`]s.
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.endpoint
+    }
+    /// Whether calls carry the access-token header (`false` for `auth: none`).
+    pub fn auth(&self) -> bool {
+        self.endpoint.auth
+    }
+    /// HTTP method.
+    pub fn method(&self) -> &'static str {
+        self.endpoint.method.as_str()
+    }
+    /// Path template (`/v2.0/wiki/workspaces/{workspaceId}`).
+    pub fn path(&self) -> &'static str {
+        self.endpoint.path
+    }
+    /// The documented errors: `(status, code, message)`.
+    pub fn errors(&self) -> Vec<(u16, &str, &str)> {
+        self.op
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e.status,
+                    e.code.as_str(),
+                    e.message.as_deref().unwrap_or(""),
+                )
+            })
+            .collect()
+    }
+
+    /// What the mock answers by default: the spec's example, or one synthesised from the
+    /// response fields; `None` for `response: none`.
+    pub fn example_response(&self) -> Option<Value> {
+        let spec::Response::Body(b) = &self.op.response else {
+            return None;
+        };
+        if let Some(v) = b
+            .example
+            .as_deref()
+            .and_then(|e| serde_json::from_str::<Value>(e).ok())
+        {
+            return Some(v);
+        }
+        Some(synth::object(self.spec(), &b.fields, true, 0))
+    }
+
+    /// Parameters for a valid call of this operation, from the spec alone.
+    pub fn example_request(&self) -> ExampleRequest {
+        use spec::Location as L;
+        let spec = self.spec();
+        let mut out = ExampleRequest {
+            path: Vec::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        };
+        let mut body = serde_json::Map::new();
+        for (name, f) in &self.op.params {
+            let location = f.location.unwrap_or(L::Body);
+            if !(f.required || location == L::Path) {
+                continue;
+            }
+            let v = synth::field(spec, name, f, 0);
+            match location {
+                L::Path => out.path.push((name.clone(), synth::plain(&v))),
+                L::Query => {
+                    out.query
+                        .push((name.clone(), v, f.style == Some(spec::QueryStyle::Json)))
+                }
+                L::Header => out.headers.push((name.clone(), v)),
+                L::Body => {
+                    body.insert(name.clone(), v);
+                }
+            }
+        }
+        let has_body = self
+            .op
+            .params
+            .values()
+            .any(|f| f.location.unwrap_or(L::Body) == L::Body);
+        if has_body {
+            out.body = Some(Value::Object(body));
+        }
+        out
+    }
+
+    /// An untyped call of this operation on `client` with [`Self::example_request`]'s
+    /// parameters, decoded as JSON (`null` for operations without a response body).
+    pub fn untyped_request(&self, client: &Client) -> Request<Value, UntypedError> {
+        let ex = self.example_request();
+        let mut req = Request::new(client.clone(), self.endpoint());
+        for (name, value) in &ex.path {
+            req = req.path_param(name, value);
+        }
+        for (name, value, json) in &ex.query {
+            req = if *json {
+                req.query_json(name, value)
+            } else {
+                req.query(name, value)
+            };
+        }
+        for (name, value) in &ex.headers {
+            req = req.header(name, value);
+        }
+        if let Some(body) = &ex.body {
+            req = req.json(body);
+        }
+        req
+    }
+
+    pub(crate) fn spec(&self) -> &'static SpecFile {
+        &registry().expect("loaded").specs[self.service]
+    }
+
+    fn matches_service(&self, s: &str) -> bool {
+        s == self.product || s == self.module || s == self.endpoint.service
+    }
+
+    /// The code this operation documents for invalid parameters (`paramError`, `param.error`,
+    /// `invalidParameter`, …), else `paramError`.
+    pub(crate) fn param_error_code(&self) -> &str {
+        self.op
+            .errors
+            .iter()
+            .filter(|e| e.status == 400)
+            .map(|e| e.code.as_str())
+            .find(|c| {
+                let l = c.to_ascii_lowercase();
+                (!l.contains('.') && l.contains("param")) || l == "param.error"
+            })
+            .unwrap_or("paramError")
+    }
+}
