@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::names::{pascal, snake};
+use crate::names::{pascal, snake, variant};
 use crate::spec::{Field, Location, Model, Operation, Response, SpecFile};
 use crate::types::{TypeExpr, BUILTINS};
 
@@ -89,7 +89,11 @@ impl Checker<'_> {
         }
         let expected = format!("{}.yaml", crate::names::module(&s.service, &s.version));
         let actual = self.file.rsplit(['/', '\\']).next().unwrap_or(self.file);
-        if actual.ends_with(".yaml") && !self.file.contains("fixtures") && actual != expected {
+        if actual.ends_with(".yaml")
+            && !self.file.contains("fixtures")
+            && !self.file.contains("malformed")
+            && actual != expected
+        {
             self.err(
                 "service",
                 format!(
@@ -138,7 +142,12 @@ impl Checker<'_> {
                 "list the documented values: `VALUE: description`",
             );
         }
-        self.collisions(key, values.keys().map(String::as_str), pascal, "enum value");
+        self.collisions(
+            key,
+            values.keys().map(String::as_str),
+            variant,
+            "enum value",
+        );
     }
 
     /// Reports names that differ on the wire but collide in Rust.
@@ -231,9 +240,13 @@ impl Checker<'_> {
         let l = &f.limits;
         let is_coll = matches!(expr, TypeExpr::Array(_) | TypeExpr::Map(_));
         let is_num = matches!(expr, TypeExpr::Int32 | TypeExpr::Int64 | TypeExpr::Double);
+        let which = |a: &str, has_a: bool, b: &str| if has_a { a.to_owned() } else { b.to_owned() };
         if (l.min_items.is_some() || l.max_items.is_some()) && !is_coll {
             self.err(
-                format!("{key}.max_items"),
+                format!(
+                    "{key}.{}",
+                    which("max_items", l.max_items.is_some(), "min_items")
+                ),
                 format!("`min_items`/`max_items` on a `{}` field", f.ty),
                 "item limits apply to arrays and maps; use `max_length` for strings",
             );
@@ -241,26 +254,69 @@ impl Checker<'_> {
         if (l.min_length.is_some() || l.max_length.is_some() || l.pattern.is_some())
             && expr != TypeExpr::String
         {
+            let at = if l.max_length.is_some() {
+                "max_length"
+            } else if l.min_length.is_some() {
+                "min_length"
+            } else {
+                "pattern"
+            };
             self.err(
-                format!("{key}.max_length"),
+                format!("{key}.{at}"),
                 format!("`min_length`/`max_length`/`pattern` on a `{}` field", f.ty),
                 "length limits apply to strings; use `max_items` for arrays",
             );
         }
         if (l.minimum.is_some() || l.maximum.is_some()) && !is_num {
             self.err(
-                format!("{key}.maximum"),
+                format!("{key}.{}", which("maximum", l.maximum.is_some(), "minimum")),
                 format!("`minimum`/`maximum` on a `{}` field", f.ty),
                 "numeric limits apply to int32, int64 and double",
             );
         }
-        if let (Some(lo), Some(hi)) = (l.min_items, l.max_items) {
-            if lo > hi {
+        for (lo_key, lo, hi_key, hi) in [
+            (
+                "min_items",
+                l.min_items.map(|v| v as f64),
+                "max_items",
+                l.max_items.map(|v| v as f64),
+            ),
+            (
+                "min_length",
+                l.min_length.map(|v| v as f64),
+                "max_length",
+                l.max_length.map(|v| v as f64),
+            ),
+            ("minimum", l.minimum, "maximum", l.maximum),
+        ] {
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                if lo > hi {
+                    self.err(
+                        format!("{key}.{lo_key}"),
+                        format!("{lo_key} {lo} is above {hi_key} {hi}"),
+                        "swap or correct the limits: no value could satisfy both",
+                    );
+                }
+            }
+        }
+        if let Some(p) = &l.pattern {
+            if p.is_empty() {
                 self.err(
-                    format!("{key}.min_items"),
-                    format!("min_items {lo} is above max_items {hi}"),
-                    "swap or correct the limits",
+                    format!("{key}.pattern"),
+                    "an empty `pattern`",
+                    "write the regular expression the page documents, or remove `pattern`",
                 );
+            }
+        }
+        for (what, v) in [("example", &f.example), ("default", &f.default)] {
+            if let Some(v) = v {
+                if let Some(problem) = scalar_mismatch(&expr, f, v) {
+                    self.err(
+                        format!("{key}.{what}"),
+                        format!("the {what} {problem}"),
+                        format!("correct the {what} or the field's `type`"),
+                    );
+                }
             }
         }
     }
@@ -348,6 +404,7 @@ impl Checker<'_> {
                 );
             }
         }
+        self.builder_names(&key, name, op, has_body);
         if let Response::Body(body) = &op.response {
             self.fields(&format!("{key}.response.fields"), &body.fields, false);
             if let Some(example) = &body.example {
@@ -364,15 +421,23 @@ impl Checker<'_> {
                     "use the page's HttpCode: 400–599",
                 );
             }
-            if let Some(first) = codes.insert(pascal(&e.code), e.code.clone()) {
+            if e.code.trim().is_empty() {
+                self.err(
+                    format!("{ekey}.code"),
+                    "an empty error code",
+                    "write the code exactly as DingTalk sends it, e.g. `paramError`",
+                );
+                continue;
+            }
+            if let Some(first) = codes.insert(variant(&e.code), e.code.clone()) {
                 self.err(
                     format!("{ekey}.code"),
                     format!(
                         "error code `{}` collides with `{first}` (both become `{}`)",
                         e.code,
-                        pascal(&e.code)
+                        variant(&e.code)
                     ),
-                    "list each code once",
+                    "list each code once: codes that differ only in case or punctuation are the same Rust variant",
                 );
             }
         }
@@ -407,6 +472,55 @@ impl Checker<'_> {
         }
     }
 
+    /// Names the emitter derives per operation must not collide with each other or with the
+    /// builder's own members (`client`, `body`, `build`, `send`) and the service's `new`.
+    fn builder_names(&mut self, key: &str, name: &str, op: &Operation, has_body: bool) {
+        if matches!(snake(name).as_str(), "new" | "clone") {
+            self.err(
+                key.to_owned(),
+                format!(
+                    "operation `{name}` becomes the method `{}`, which the service handle already has",
+                    snake(name)
+                ),
+                "use DingTalk's operation name, which has a verb and an object (e.g. `CreateWorkspace`)",
+            );
+        }
+        let mut setters: BTreeMap<String, &str> = BTreeMap::new();
+        for (pname, p) in &op.params {
+            let pkey = format!("{key}.params.{pname}");
+            let ident = snake(pname);
+            let in_body = p.location == Some(Location::Body);
+            if !in_body && (ident == "client" || (ident == "body" && has_body)) {
+                self.err(
+                    pkey.clone(),
+                    format!(
+                        "parameter `{pname}` becomes the builder field `{ident}`, which the generated request builder uses itself"
+                    ),
+                    "this cannot be renamed on the wire; report it so the generator can give the builder field another name",
+                );
+            }
+            if p.required || p.location == Some(Location::Path) {
+                continue;
+            }
+            let setter = if matches!(ident.as_str(), "build" | "send" | "new" | "clone") {
+                format!("with_{ident}")
+            } else {
+                ident
+            };
+            if let Some(first) = setters.get(&setter) {
+                self.err(
+                    pkey,
+                    format!(
+                        "the setter of parameter `{pname}` is `{setter}()`, the same as the setter of `{first}`"
+                    ),
+                    format!("setters of `build`, `send`, `new` and `clone` get a `with_` prefix; keep one of `{first}` and `{pname}`"),
+                );
+            } else {
+                setters.insert(setter, pname);
+            }
+        }
+    }
+
     fn path(&mut self, key: &str, op: &Operation) {
         if !op.path.starts_with('/') {
             self.err(
@@ -433,10 +547,45 @@ impl Checker<'_> {
                 }
             }
         }
+        let mut seen = Vec::new();
         for h in &holes {
+            if h.is_empty()
+                || !h
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                self.err(
+                    format!("{key}.path"),
+                    format!("placeholder `{{{h}}}` is not a parameter name"),
+                    "write the path parameter's wire name between the braces, e.g. `{workspaceId}`",
+                );
+                if let Some(d) = self.out.last_mut() {
+                    d.focus = Some(format!("{{{h}}}"));
+                }
+                continue;
+            }
+            if seen.contains(h) {
+                self.err(
+                    format!("{key}.path"),
+                    format!("placeholder `{{{h}}}` appears twice in the path"),
+                    "each path parameter fills one placeholder",
+                );
+                continue;
+            }
+            seen.push(*h);
             match op.params.get(*h) {
                 Some(p) if p.location == Some(Location::Path) => {}
-                _ => self.err(format!("{key}.path"), format!("placeholder `{{{h}}}` has no path parameter"), format!("add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`")),
+                Some(_) => self.err(format!("{key}.params.{h}.in"), format!("parameter `{h}` fills the placeholder `{{{h}}}` of the path but is not `in: path`"), "set `in: path` (path parameters are always required)"),
+                None => {
+                    let help = match did_you_mean(h, op.params.keys().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{{{s}}}`? Else add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`"),
+                        None => format!("add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`"),
+                    };
+                    self.err(format!("{key}.path"), format!("placeholder `{{{h}}}` has no path parameter"), help);
+                    if let Some(d) = self.out.last_mut() {
+                        d.focus = Some(format!("{{{h}}}"));
+                    }
+                }
             }
         }
         for (name, p) in &op.params {
@@ -474,16 +623,32 @@ impl Checker<'_> {
     /// Generated type names (models and the per-operation ones) must be unique.
     fn type_names(&mut self) {
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for reserved in RESERVED_TYPES {
+            seen.insert(
+                (*reserved).to_owned(),
+                format!("`{reserved}`, which the generated code uses"),
+            );
+        }
         let mut add = |this: &mut Self, name: String, key: String| {
-            if let Some(first) = seen.insert(name.clone(), key.clone()) {
+            if let Some(first) = seen.get(&name) {
                 this.err(
                     &key,
                     format!("the generated type `{name}` is also generated for `{first}`"),
-                    "rename one of them",
+                    "rename one of them (inline objects and enums are named owner + key)",
                 );
+            } else {
+                seen.insert(name, key);
             }
         };
         for name in self.spec.models.keys() {
+            if let Some(r) = RESERVED_TYPES.iter().find(|r| **r == pascal(name)) {
+                self.err(
+                    format!("models.{name}"),
+                    format!("model `{name}` would shadow `{r}`, which the generated code uses"),
+                    format!("give the model a more specific name (e.g. `{r}Info`)"),
+                );
+                continue;
+            }
             add(self, pascal(name), format!("models.{name}"));
         }
         for name in self.spec.operations.keys() {
@@ -492,12 +657,109 @@ impl Checker<'_> {
                 add(self, format!("{}{suffix}", pascal(name)), key.clone());
             }
         }
-        add(
-            self,
-            "Service".to_owned(),
-            "(the service handle)".to_owned(),
-        );
+        let mut inline = Vec::new();
+        for (name, model) in &self.spec.models {
+            if let Some(fields) = &model.fields {
+                inline_types(
+                    &pascal(name),
+                    &format!("models.{name}.fields"),
+                    fields,
+                    &mut inline,
+                );
+            }
+        }
+        for (name, op) in &self.spec.operations {
+            let rust = pascal(name);
+            inline_types(
+                &rust,
+                &format!("operations.{name}.params"),
+                &op.params,
+                &mut inline,
+            );
+            if let Response::Body(b) = &op.response {
+                inline_types(
+                    &format!("{rust}Response"),
+                    &format!("operations.{name}.response.fields"),
+                    &b.fields,
+                    &mut inline,
+                );
+            }
+        }
+        for (name, key) in inline {
+            add(self, name, key);
+        }
     }
+}
+
+/// Type names the generated module uses unqualified (or declares itself).
+const RESERVED_TYPES: &[&str] = &[
+    "Service",
+    "String",
+    "Vec",
+    "Option",
+    "Box",
+    "Result",
+    "Into",
+    "IntoIterator",
+];
+
+/// The structs and enums generated for inline `object` and `enum` fields, named owner + key.
+fn inline_types(
+    owner: &str,
+    key: &str,
+    fields: &IndexMap<String, Field>,
+    out: &mut Vec<(String, String)>,
+) {
+    for (name, f) in fields {
+        let fkey = format!("{key}.{name}");
+        let Ok(expr) = TypeExpr::parse(&f.ty) else {
+            continue;
+        };
+        let generated = format!("{owner}{}", pascal(name));
+        match expr.leaf() {
+            TypeExpr::String if f.values.is_some() => out.push((generated, fkey)),
+            TypeExpr::Object => {
+                if let Some(inner) = &f.fields {
+                    out.push((generated.clone(), fkey.clone()));
+                    inline_types(&generated, &format!("{fkey}.fields"), inner, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a field's `example`/`default` contradicts its type (`None` if it fits).
+fn scalar_mismatch(expr: &TypeExpr, f: &Field, v: &serde_yaml::Value) -> Option<String> {
+    use serde_yaml::Value as Y;
+    let found = match v {
+        Y::Null => return None,
+        Y::Bool(_) => "a boolean",
+        Y::Number(_) => "a number",
+        Y::String(_) => "a string",
+        Y::Sequence(_) => "a list",
+        Y::Mapping(_) => "a mapping",
+        Y::Tagged(_) => return None,
+    };
+    let fits = match (expr, v) {
+        (TypeExpr::Boolean, Y::Bool(_)) => true,
+        (TypeExpr::Int32, Y::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        (TypeExpr::Int64, Y::Number(n)) => n.as_i64().is_some(),
+        (TypeExpr::Double, Y::Number(_)) => true,
+        (TypeExpr::String, Y::String(s)) => {
+            if let Some(values) = &f.values {
+                if !values.contains_key(s) {
+                    return Some(format!("`{s}` is not one of the enum values"));
+                }
+            }
+            true
+        }
+        // Numbers and booleans written for a string field are IDs and flags as text: fine.
+        (TypeExpr::String, Y::Number(_) | Y::Bool(_)) => f.values.is_none(),
+        (TypeExpr::Boolean | TypeExpr::Int32 | TypeExpr::Int64 | TypeExpr::Double, _) => false,
+        _ => true,
+    };
+    (!fits).then(|| format!("is {found}, which does not fit the type `{}`", f.ty))
 }
 
 fn param_path_exists(op: &Operation, path: &str) -> bool {

@@ -9,8 +9,10 @@ pub mod diagnostic;
 pub mod emit;
 pub mod model;
 pub mod names;
+pub mod schema;
 pub mod spec;
 pub mod types;
+pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use emit::Options;
@@ -33,13 +35,43 @@ pub struct Generated {
     pub source: String,
 }
 
-/// Parses one spec file. YAML and shape errors come back located.
+/// Parses one spec file. YAML syntax and shape errors (unknown, missing, duplicated or mistyped
+/// keys) come back located, all of them.
 pub fn load(input: Input<'_>) -> Result<spec::SpecFile, Diagnostics> {
+    let tree = tree(input)?;
+    deserialize(input, &tree)
+}
+
+/// Parses the YAML into the located tree, or the syntax error.
+fn tree(input: Input<'_>) -> Result<yaml::Node, Diagnostics> {
+    yaml::parse(input.source).map_err(|e| {
+        let mut d = Diagnostic::new(input.name, "", e.message)
+            .help("fix the YAML syntax here (indentation, brackets, quotes, `key: value`)");
+        d.set_pos(e.pos);
+        d.attach_source(input.source);
+        Diagnostics(vec![d])
+    })
+}
+
+fn deserialize(input: Input<'_>, tree: &yaml::Node) -> Result<spec::SpecFile, Diagnostics> {
+    let mut shape = schema::check(input.name, tree);
+    if !shape.is_empty() {
+        for d in &mut shape {
+            d.attach_source(input.source);
+        }
+        return Err(Diagnostics(shape));
+    }
     serde_yaml::from_str(input.source).map_err(|e| {
+        // The schema mirrors the serde types, so this is a gap in the schema: still located.
         let mut d = Diagnostic::new(input.name, "", e.to_string());
         if let Some(loc) = e.location() {
-            d.line = Some(loc.line());
-            d.column = Some(loc.column());
+            d.set_pos(yaml::Pos {
+                start: loc.index(),
+                end: loc.index() + 1,
+                line: loc.line(),
+                column: loc.column(),
+            });
+            d.attach_source(input.source);
         }
         Diagnostics(vec![d.help("see spec/README.md for the format")])
     })
@@ -50,41 +82,54 @@ pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics>
     let mut problems = Vec::new();
     let mut services = Vec::new();
     for input in inputs {
-        match load(*input) {
+        let tree = match tree(*input) {
+            Ok(t) => t,
+            Err(d) => {
+                problems.extend(d.0);
+                continue;
+            }
+        };
+        match deserialize(*input, &tree) {
             Err(d) => problems.extend(d.0),
             Ok(spec) => {
                 let mut found = check::check(input.name, &spec);
                 for d in &mut found {
-                    if let Some((line, col)) = diagnostic::locate(input.source, &d.key) {
-                        d.line = Some(line);
-                        d.column = Some(col);
+                    if d.span.is_none() {
+                        if let Some(pos) = diagnostic::locate(&tree, &d.key) {
+                            d.set_pos(pos);
+                        }
                     }
+                    d.attach_source(input.source);
                 }
                 if found.is_empty() {
-                    services.push(model::lower(&spec));
+                    let svc = model::lower(&spec);
+                    services.push((svc, *input, tree));
                 }
                 problems.extend(found);
             }
         }
     }
     let mut modules = std::collections::BTreeMap::new();
-    for (svc, input) in services.iter().zip(inputs) {
+    for (svc, input, tree) in &services {
         if let Some(first) = modules.insert(svc.module.clone(), input.name) {
-            problems.push(
-                Diagnostic::new(
-                    input.name,
-                    "service",
-                    format!(
-                        "{} {} is also declared in `{first}`",
-                        svc.service, svc.version
-                    ),
-                )
-                .help("keep one file per service version"),
-            );
+            let mut d = Diagnostic::new(
+                input.name,
+                "service",
+                format!(
+                    "{} {} is also declared in `{first}`",
+                    svc.service, svc.version
+                ),
+            )
+            .help("keep one file per service version");
+            if let Some(pos) = diagnostic::locate(tree, "service") {
+                d.set_pos(pos);
+            }
+            d.attach_source(input.source);
+            problems.push(d);
         }
     }
     if problems.is_empty() {
-        Ok(services)
+        Ok(services.into_iter().map(|(s, _, _)| s).collect())
     } else {
         Err(Diagnostics(problems))
     }

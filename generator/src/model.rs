@@ -222,10 +222,7 @@ impl Lower {
             .map(|(wire, doc)| Variant {
                 wire: wire.clone(),
                 // `Unknown(String)` is the catch-all; a documented `Unknown` value gets another name.
-                ident: match pascal(wire) {
-                    id if id == "Unknown" => "UnknownValue".to_owned(),
-                    id => id,
-                },
+                ident: crate::names::variant(wire),
                 docs: vec![format!("`{wire}`: {}", doc.trim())],
             })
             .collect();
@@ -360,7 +357,7 @@ impl Lower {
                 .iter()
                 .map(|e| Variant {
                     wire: e.code.clone(),
-                    ident: pascal(&e.code),
+                    ident: crate::names::variant(&e.code),
                     docs: error_docs(e),
                 })
                 .collect(),
