@@ -610,11 +610,22 @@ impl Checker<'_> {
                 let mut problems = Vec::new();
                 conforms(self.spec, &value, fields, "", &mut problems);
                 for p in problems {
+                    // Point at the JSON key of the offending field, when the text shows it.
+                    let field = p
+                        .split('`')
+                        .nth(1)
+                        .and_then(|path| path.rsplit('.').next())
+                        .map(|last| last.split('[').next().unwrap_or(last).to_owned());
                     self.err(
                         key,
                         format!("the example does not match the response fields: {p}"),
                         "correct the example or the field types",
                     );
+                    if let (Some(d), Some(field)) = (self.out.last_mut(), field) {
+                        if example.contains(&format!("\"{field}\"")) {
+                            d.focus = Some(format!("\"{field}\""));
+                        }
+                    }
                 }
             }
         }

@@ -72,7 +72,7 @@ impl Diagnostic {
 
     /// Cuts the source line of [`Diagnostic::span`] out of `source`, for rendering.
     pub fn attach_source(&mut self, source: &str) {
-        let (Some(mut span), Some(line)) = (self.span.clone(), self.line) else {
+        let Some(mut span) = self.span.clone() else {
             return;
         };
         if let Some(focus) = &self.focus {
@@ -81,12 +81,15 @@ impl Diagnostic {
                 .and_then(|t| t.find(focus.as_str()))
             {
                 span = span.start + at..span.start + at + focus.len();
-                let col = source[..span.start]
-                    .rfind('\n')
-                    .map_or(span.start, |nl| span.start - nl - 1);
-                self.column = Some(source[span.start - col..span.start].chars().count() + 1);
             }
         }
+        if source.get(..span.start).is_none() {
+            return;
+        }
+        let line = source[..span.start].matches('\n').count() + 1;
+        let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        self.line = Some(line);
+        self.column = Some(source[line_start..span.start].chars().count() + 1);
         let start = span.start.min(source.len());
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[start..]
@@ -195,19 +198,29 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Edit distance counting a swap of two neighbouring characters as one edit (`tpye` → `type`).
 fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 /// Finds a dotted key path in the YAML tree: the value when it is a scalar (so the caret is

@@ -89,7 +89,36 @@ pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics>
                 continue;
             }
         };
-        match deserialize(*input, &tree) {
+        // Shape problems first; then the semantic checks on what is left, so one run reports
+        // every problem. Findings about a part the shape check dropped are consequences, not news.
+        let mut shape = schema::check(input.name, &tree);
+        let parsed = if shape.is_empty() {
+            deserialize(*input, &tree)
+        } else {
+            let mut dropped = Vec::new();
+            let value = schema::cleaned(&tree, &mut dropped);
+            let parsed = serde_yaml::from_value::<spec::SpecFile>(value)
+                .map_err(|_| Diagnostics(Vec::new()));
+            for d in &mut shape {
+                d.attach_source(input.source);
+            }
+            problems.extend(shape);
+            parsed
+                .map(|spec| (spec, dropped))
+                .and_then(|(spec, dropped)| {
+                    let mut found = check::check(input.name, &spec);
+                    found.retain(|d| !is_consequence(d, &dropped));
+                    for d in &mut found {
+                        if let Some(pos) = diagnostic::locate(&tree, &d.key) {
+                            d.set_pos(pos);
+                        }
+                        d.attach_source(input.source);
+                    }
+                    problems.extend(found);
+                    Err(Diagnostics(Vec::new()))
+                })
+        };
+        match parsed {
             Err(d) => problems.extend(d.0),
             Ok(spec) => {
                 let mut found = check::check(input.name, &spec);
@@ -133,6 +162,19 @@ pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics>
     } else {
         Err(Diagnostics(problems))
     }
+}
+
+/// Whether a semantic finding is only the consequence of a part the shape check dropped: it is
+/// inside or about a dropped part (a field without its `type`, a model with a broken field).
+fn is_consequence(d: &Diagnostic, dropped: &[String]) -> bool {
+    dropped.iter().any(|p| {
+        let name = p.rsplit('.').next().unwrap_or(p);
+        d.key.starts_with(p.as_str())
+            || p.starts_with(&format!("{}.", d.key))
+            || (!name.is_empty() && d.message.contains(&format!("`{name}`")))
+            || (!name.is_empty() && d.message.contains(&format!("{{{name}}}")))
+            || (!name.is_empty() && d.message.contains(&format!(".{name}`")))
+    }) || dropped.iter().any(|p| p.is_empty())
 }
 
 /// Formats generated tokens as a Rust file, behind a header naming the spec it came from.

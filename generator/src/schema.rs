@@ -467,6 +467,142 @@ impl Cx<'_> {
     }
 }
 
+/// The spec as serde should see it, with every part the shape check rejected left out: an
+/// invalid key or list item is dropped, a mapping missing a required key is dropped from its
+/// parent. The semantic checks then still run on the rest, so one run reports all problems.
+/// `dropped` collects the key paths that were left out.
+pub fn cleaned(root: &Node, dropped: &mut Vec<String>) -> serde_yaml::Value {
+    clean(
+        "",
+        root,
+        Shape::Struct("spec file", ROOT_KEYS),
+        false,
+        dropped,
+    )
+    .unwrap_or(serde_yaml::Value::Null)
+}
+
+fn clean(
+    path: &str,
+    node: &Node,
+    shape: Shape,
+    nullable: bool,
+    dropped: &mut Vec<String>,
+) -> Option<serde_yaml::Value> {
+    use serde_yaml::Value as Y;
+    if nullable && node.kind() == Some(ScalarKind::Null) {
+        return Some(Y::Null);
+    }
+    let kind = node.kind();
+    let text = node.as_str().unwrap_or_default();
+    let v = match shape {
+        Shape::Any => Some(any(node)),
+        Shape::Str => (kind == Some(ScalarKind::Str)).then(|| Y::String(text.to_owned())),
+        Shape::Bool => {
+            (kind == Some(ScalarKind::Bool)).then(|| Y::Bool(text.eq_ignore_ascii_case("true")))
+        }
+        Shape::UInt => text
+            .parse::<u64>()
+            .ok()
+            .filter(|_| kind == Some(ScalarKind::Int))
+            .map(Y::from),
+        Shape::Status => text
+            .parse::<u16>()
+            .ok()
+            .filter(|_| kind == Some(ScalarKind::Int))
+            .map(Y::from),
+        Shape::Num => match kind {
+            Some(ScalarKind::Int | ScalarKind::Float) => text.parse::<f64>().ok().map(Y::from),
+            _ => None,
+        },
+        Shape::Word(words) => (kind == Some(ScalarKind::Str) && words.contains(&text))
+            .then(|| Y::String(text.to_owned())),
+        Shape::Response => {
+            if kind == Some(ScalarKind::Str) && text == "none" {
+                Some(Y::String("none".to_owned()))
+            } else if node.as_map().is_some() {
+                clean(
+                    path,
+                    node,
+                    Shape::Struct("response", RESPONSE_KEYS),
+                    false,
+                    dropped,
+                )
+            } else {
+                None
+            }
+        }
+        Shape::List(item) => match &node.value {
+            Value::Seq(items) => Some(Y::Sequence(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, it)| {
+                        clean(&join(path, &i.to_string()), it, *item, false, dropped)
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        },
+        Shape::Dict(_, item) => node.as_map().map(|pairs| {
+            let mut m = serde_yaml::Mapping::new();
+            for (k, v) in pairs {
+                let Some(name) = k.as_str().filter(|_| k.kind() == Some(ScalarKind::Str)) else {
+                    continue;
+                };
+                let key = Y::String(name.to_owned());
+                if m.contains_key(&key) {
+                    continue;
+                }
+                if let Some(v) = clean(&join(path, name), v, *item, false, dropped) {
+                    m.insert(key, v);
+                }
+            }
+            Y::Mapping(m)
+        }),
+        Shape::Struct(_, keys) => node.as_map().and_then(|pairs| {
+            let mut m = serde_yaml::Mapping::new();
+            for (k, v) in pairs {
+                let Some(key) = k
+                    .as_str()
+                    .and_then(|n| keys.iter().find(|key| key.name == n))
+                else {
+                    continue;
+                };
+                let name = Y::String(key.name.to_owned());
+                if m.contains_key(&name) {
+                    continue;
+                }
+                if let Some(v) = clean(&join(path, key.name), v, key.shape, key.nullable, dropped) {
+                    m.insert(name, v);
+                }
+            }
+            keys.iter()
+                .filter(|k| k.required)
+                .all(|k| m.contains_key(k.name))
+                .then_some(Y::Mapping(m))
+        }),
+    };
+    if v.is_none() {
+        dropped.push(path.to_owned());
+    }
+    v
+}
+
+/// A free-form value (`example`, `default`) as serde_yaml would read it.
+fn any(node: &Node) -> serde_yaml::Value {
+    use serde_yaml::Value as Y;
+    match &node.value {
+        Value::Scalar { text, plain: true } => {
+            serde_yaml::from_str(text).unwrap_or_else(|_| Y::String(text.clone()))
+        }
+        Value::Scalar { text, .. } => Y::String(text.clone()),
+        Value::Seq(items) => Y::Sequence(items.iter().map(any).collect()),
+        Value::Map(pairs) => Y::Mapping(pairs.iter().map(|(k, v)| (any(k), any(v))).collect()),
+        Value::Alias => Y::Null,
+    }
+}
+
 fn a(what: &str) -> String {
     if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
         format!("an {what}")

@@ -294,11 +294,6 @@ impl Builder<'_, '_> {
             pos.end = pos.start + text.len().max(1);
         }
         let src = self.offsets.source;
-        if let Some(nl) = src.get(pos.start..pos.end).and_then(|s| s.find('\n')) {
-            if nl > 0 {
-                pos.end = pos.start + nl;
-            }
-        }
         pos.end = pos.end.min(src.len()).max(pos.start);
         if let Some(t) = src.get(pos.start..pos.end) {
             let trimmed = t.trim_end().len();
