@@ -167,6 +167,9 @@ impl Checker<'_> {
                     format!("{what} `{name}` and `{first}` both become `{r}` in Rust"),
                     "keep one of them; the Rust name is derived from the wire name",
                 );
+                if let Some(d) = self.out.last_mut() {
+                    d.on_key = true;
+                }
             } else {
                 seen.insert(r, name);
             }
@@ -353,7 +356,7 @@ impl Checker<'_> {
                 help,
             );
         }
-        if method != "GET" && op.idempotent.is_none() {
+        if method != "GET" && METHODS.contains(&method.as_str()) && op.idempotent.is_none() {
             self.err(format!("{key}.method"), format!("a {method} operation must say whether it is idempotent"), "add `idempotent: true` if repeating the call is harmless (reads such as batchQuery), else `idempotent: false`");
         }
         for (i, t) in op.app_types.iter().enumerate() {

@@ -28,6 +28,8 @@ pub struct Diagnostic {
     pub snippet: Option<Snippet>,
     /// Text inside the located value to point at (a `{placeholder}` of a path).
     pub focus: Option<String>,
+    /// Point at the key itself, not its value (a name that collides).
+    pub on_key: bool,
 }
 
 /// The source lines around a problem.
@@ -54,6 +56,7 @@ impl Diagnostic {
             span: None,
             snippet: None,
             focus: None,
+            on_key: false,
         }
     }
 
@@ -228,6 +231,11 @@ fn levenshtein(a: &str, b: &str) -> usize {
 /// longest key that matches wins. A path that goes deeper than the tree (a key that is missing)
 /// gives the deepest node found, so the caret is still next to the problem.
 pub fn locate(root: &Node, key: &str) -> Option<Pos> {
+    locate_at(root, key, false)
+}
+
+/// [`locate`], pointing at the key even when its value is a scalar if `on_key`.
+pub fn locate_at(root: &Node, key: &str, on_key: bool) -> Option<Pos> {
     if key.is_empty() {
         return None;
     }
@@ -237,13 +245,25 @@ pub fn locate(root: &Node, key: &str) -> Option<Pos> {
     let mut i = 0;
     while i < segments.len() {
         let step = match &node.value {
-            Value::Map(pairs) => (i + 1..=segments.len()).rev().find_map(|j| {
-                let name = segments[i..j].join(".");
-                pairs
-                    .iter()
-                    .find(|(k, _)| k.as_str() == Some(name.as_str()))
-                    .map(|(k, v)| (j, k.pos, v))
-            }),
+            Value::Map(pairs) => (i + 1..=segments.len())
+                .rev()
+                .find_map(|j| {
+                    let name = segments[i..j].join(".");
+                    pairs
+                        .iter()
+                        .find(|(k, _)| k.as_str() == Some(name.as_str()))
+                        .map(|(k, v)| (j, k.pos, v))
+                })
+                .or_else(|| {
+                    // A misspelt key the shape check read as the right one (`model:`).
+                    pairs
+                        .iter()
+                        .find(|(k, _)| {
+                            k.as_str()
+                                .is_some_and(|k| did_you_mean(k, [segments[i]]).is_some())
+                        })
+                        .map(|(k, v)| (i + 1, k.pos, v))
+                }),
             Value::Seq(items) => segments[i]
                 .parse::<usize>()
                 .ok()
@@ -257,7 +277,7 @@ pub fn locate(root: &Node, key: &str) -> Option<Pos> {
         i = j;
         node = value;
         found = Some(
-            if i == segments.len() && matches!(value.value, Value::Scalar { .. }) {
+            if i == segments.len() && !on_key && matches!(value.value, Value::Scalar { .. }) {
                 value.pos
             } else {
                 key_pos

@@ -45,9 +45,26 @@ pub fn load(input: Input<'_>) -> Result<spec::SpecFile, Diagnostics> {
 /// Parses the YAML into the located tree, or the syntax error.
 fn tree(input: Input<'_>) -> Result<yaml::Node, Diagnostics> {
     yaml::parse(input.source).map_err(|e| {
-        let mut d = Diagnostic::new(input.name, "", e.message)
-            .help("fix the YAML syntax here (indentation, brackets, quotes, `key: value`)");
-        d.set_pos(e.pos);
+        let help = if e.message.contains("tab") {
+            "indent with spaces: YAML does not allow tabs in indentation"
+        } else if e.message.contains("flow mapping") || e.message.contains("flow sequence") {
+            "a `{` or `[` opened before this point is not closed (or a `,` is missing)"
+        } else {
+            "fix the YAML syntax here (indentation, brackets, quotes, `key: value`)"
+        };
+        let mut d = Diagnostic::new(input.name, "", e.message).help(help);
+        let mut pos = e.pos;
+        // Point at the offending tab itself.
+        if input
+            .source
+            .get(..pos.start)
+            .is_some_and(|s| s.ends_with('\t'))
+        {
+            pos.start -= 1;
+            pos.end = pos.start + 1;
+            pos.column = pos.column.saturating_sub(1).max(1);
+        }
+        d.set_pos(pos);
         d.attach_source(input.source);
         Diagnostics(vec![d])
     })
@@ -109,7 +126,7 @@ pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics>
                     let mut found = check::check(input.name, &spec);
                     found.retain(|d| !is_consequence(d, &dropped));
                     for d in &mut found {
-                        if let Some(pos) = diagnostic::locate(&tree, &d.key) {
+                        if let Some(pos) = diagnostic::locate_at(&tree, &d.key, d.on_key) {
                             d.set_pos(pos);
                         }
                         d.attach_source(input.source);
@@ -124,7 +141,7 @@ pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics>
                 let mut found = check::check(input.name, &spec);
                 for d in &mut found {
                     if d.span.is_none() {
-                        if let Some(pos) = diagnostic::locate(&tree, &d.key) {
+                        if let Some(pos) = diagnostic::locate_at(&tree, &d.key, d.on_key) {
                             d.set_pos(pos);
                         }
                     }

@@ -374,7 +374,8 @@ impl Cx<'_> {
                             let help = match did_you_mean(kname, keys.iter().map(|k| k.name)) {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => format!(
-                                    "a {what} has the keys {}",
+                                    "{} has the keys {}",
+                                    a(what),
                                     keys.iter()
                                         .map(|k| format!("`{}`", k.name))
                                         .collect::<Vec<_>>()
@@ -390,27 +391,47 @@ impl Cx<'_> {
                         }
                     }
                 }
-                for key in keys.iter().filter(|k| k.required) {
-                    // A misspelt required key was reported as unknown, with this suggestion.
-                    let misspelt = pairs.iter().any(|(k, _)| {
-                        k.as_str().is_some_and(|n| {
-                            !keys.iter().any(|key| key.name == n)
-                                && did_you_mean(n, keys.iter().map(|k| k.name)) == Some(key.name)
+                let missing: Vec<&str> = keys
+                    .iter()
+                    .filter(|key| key.required)
+                    .filter(|key| {
+                        // A misspelt required key was reported as unknown, with this suggestion.
+                        !pairs.iter().any(|(k, _)| {
+                            k.as_str().is_some_and(|n| {
+                                n == key.name
+                                    || (!keys.iter().any(|key| key.name == n)
+                                        && did_you_mean(n, keys.iter().map(|k| k.name))
+                                            == Some(key.name))
+                            })
                         })
-                    });
-                    if !misspelt && !pairs.iter().any(|(k, _)| k.as_str() == Some(key.name)) {
-                        let owner = if path.is_empty() {
-                            "the spec file".to_owned()
-                        } else {
-                            format!("{what} `{name}`")
-                        };
-                        self.err(
-                            path,
-                            key_pos,
-                            format!("{owner} is missing the required key `{}`", key.name),
-                            format!("add `{}: …` (see spec/README.md)", key.name),
-                        );
-                    }
+                    })
+                    .map(|key| key.name)
+                    .collect();
+                if !missing.is_empty() {
+                    let owner = if path.is_empty() {
+                        "the spec file".to_owned()
+                    } else {
+                        format!("{what} `{name}`")
+                    };
+                    let list = missing
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let add = missing
+                        .iter()
+                        .map(|k| format!("`{k}: …`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.err(
+                        path,
+                        key_pos,
+                        format!(
+                            "{owner} is missing the required key{} {list}",
+                            if missing.len() == 1 { "" } else { "s" }
+                        ),
+                        format!("add {add} (see spec/README.md)"),
+                    );
                 }
             }
         }
@@ -562,11 +583,19 @@ fn clean(
         }),
         Shape::Struct(_, keys) => node.as_map().and_then(|pairs| {
             let mut m = serde_yaml::Mapping::new();
+            let present = |n: &str| pairs.iter().any(|(k, _)| k.as_str() == Some(n));
             for (k, v) in pairs {
-                let Some(key) = k
-                    .as_str()
-                    .and_then(|n| keys.iter().find(|key| key.name == n))
-                else {
+                // A misspelt key (`tpye`) is read as the key it was meant to be, so what is
+                // under it is still checked and nothing is reported as missing.
+                let Some(key) = k.as_str().and_then(|n| {
+                    keys.iter().find(|key| key.name == n).or_else(|| {
+                        let meant = did_you_mean(n, keys.iter().map(|k| k.name))?;
+                        if present(meant) {
+                            return None;
+                        }
+                        keys.iter().find(|key| key.name == meant)
+                    })
+                }) else {
                     continue;
                 };
                 let name = Y::String(key.name.to_owned());
