@@ -384,6 +384,13 @@ impl Checker<'_> {
                 "remove it: other methods carry a body anyway",
             );
         }
+        if op.get_body && method == "GET" && !has_body {
+            self.err(
+                format!("{key}.get_body"),
+                "`get_body: true` on a GET without body parameters",
+                "remove `get_body`, or mark the parameters DingTalk reads from the body `in: body`",
+            );
+        }
         for (pname, p) in &op.params {
             let pkey = format!("{key}.params.{pname}");
             match p.location {
@@ -450,18 +457,63 @@ impl Checker<'_> {
                 ("page_size", p.page_size.as_ref()),
             ] {
                 if let Some(path) = path {
-                    if !param_path_exists(op, path) {
-                        self.err(format!("{key}.pagination.{what}"), format!("pagination {what} `{path}` is not a parameter of {name}"), "name a request parameter, or `param.field` for a field of a body object");
+                    if let Some((outer, _)) = path.split_once('.').filter(|(outer, _)| {
+                        op.params.get(*outer).is_some_and(|p| p.fields.is_none())
+                    }) {
+                        let ty = &op.params[outer].ty;
+                        self.err(
+                            format!("{key}.pagination.{what}"),
+                            format!("pagination {what} `{path}` needs `{outer}` to be an object, but it is a `{ty}`"),
+                            format!("give `{outer}` `type: object` with `fields:`, or name a top-level parameter"),
+                        );
+                    } else if !param_path_exists(op, path) {
+                        let help = match did_you_mean(path, op.params.keys().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "name a request parameter, or `param.field` for a field of a body object".to_owned(),
+                        };
+                        self.err(
+                            format!("{key}.pagination.{what}"),
+                            format!("pagination {what} `{path}` is not a parameter of {name}"),
+                            help,
+                        );
                     }
                 }
             }
             if let Response::Body(b) = &op.response {
+                if let Some(f) = b.fields.get(&p.items) {
+                    if !matches!(TypeExpr::parse(&f.ty), Ok(TypeExpr::Array(_)) | Err(_)) {
+                        self.err(
+                            format!("{key}.pagination.items"),
+                            format!(
+                                "pagination items `{}` is a `{}`, not an array",
+                                p.items, f.ty
+                            ),
+                            "name the response field that holds the page's items (an `array<…>`)",
+                        );
+                    }
+                }
+                if let Some(f) = b.fields.get(&p.next) {
+                    if !matches!(TypeExpr::parse(&f.ty), Ok(TypeExpr::String) | Err(_)) {
+                        self.err(
+                            format!("{key}.pagination.next"),
+                            format!(
+                                "pagination next `{}` is a `{}`, not a string cursor",
+                                p.next, f.ty
+                            ),
+                            "name the response field that holds the next cursor (a `string`)",
+                        );
+                    }
+                }
                 for (what, field) in [("next", &p.next), ("items", &p.items)] {
                     if !b.fields.contains_key(field) {
+                        let help = match did_you_mean(field, b.fields.keys().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "name a top-level field of `response.fields`".to_owned(),
+                        };
                         self.err(
                             format!("{key}.pagination.{what}"),
                             format!("pagination {what} `{field}` is not a response field"),
-                            "name a top-level field of `response.fields`",
+                            help,
                         );
                     }
                 }
