@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     if let Err(msg) = run() {
+        // Cargo prefixes each line with `error: <package>: `; drop the report's own `error: `.
         for line in msg.lines() {
+            let line = line.strip_prefix("error: ").unwrap_or(line);
             println!("cargo::error={line}");
         }
         std::process::exit(1);

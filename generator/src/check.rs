@@ -337,6 +337,9 @@ impl Checker<'_> {
                     None => "declare it under `models:` or use a built-in type (string, boolean, int32, int64, double, any, object)".to_owned(),
                 };
                 self.err(format!("{key}.type"), format!("unknown type `{n}`"), help);
+                if let Some(d) = self.out.last_mut() {
+                    d.focus = Some(n.clone());
+                }
             }
         }
     }

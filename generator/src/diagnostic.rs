@@ -79,10 +79,7 @@ impl Diagnostic {
             return;
         };
         if let Some(focus) = &self.focus {
-            if let Some(at) = source
-                .get(span.clone())
-                .and_then(|t| t.find(focus.as_str()))
-            {
+            if let Some(at) = source.get(span.clone()).and_then(|t| find_word(t, focus)) {
                 span = span.start + at..span.start + at + focus.len();
             }
         }
@@ -186,6 +183,17 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+/// The first occurrence of `word` in `text` that is not part of a longer name.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let name = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !(before.is_some_and(name) && word.starts_with(name)
+            || after.is_some_and(name) && word.ends_with(name))
+    })
+}
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
