@@ -45,7 +45,9 @@ pub fn load(input: Input<'_>) -> Result<spec::SpecFile, Diagnostics> {
 /// Parses the YAML into the located tree, or the syntax error.
 fn tree(input: Input<'_>) -> Result<yaml::Node, Diagnostics> {
     yaml::parse(input.source).map_err(|e| {
-        let help = if e.message.contains("tab") {
+        let help = if e.message.contains("second YAML document") {
+            "keep one document per file: remove this `---` and what follows, or move it to its own file"
+        } else if e.message.contains("tab") {
             "indent with spaces: YAML does not allow tabs in indentation"
         } else if e.message.contains("flow mapping") || e.message.contains("flow sequence") {
             "a `{` or `[` opened before this point is not closed (or a `,` is missing)"

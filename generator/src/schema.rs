@@ -350,7 +350,9 @@ impl Cx<'_> {
             }
             Shape::Struct(what, keys) => {
                 let Some(pairs) = node.as_map() else {
-                    let help = if what == "field" && node.kind() == Some(ScalarKind::Str) {
+                    let help = if path.is_empty() {
+                        "a spec file is a mapping: `service:`, `version:`, `title:`, `base_url:`, `models:`, `operations:` (see spec/README.md)".to_owned()
+                    } else if what == "field" && node.kind() == Some(ScalarKind::Str) {
                         format!(
                             "write `{name}: {{ type: {} }}`",
                             node.as_str().unwrap_or("string")

@@ -172,9 +172,17 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
                 });
             }
             Some(Ok((event, span))) => {
-                if builder.event(event, span) {
+                if builder.root.is_some() && matches!(event, Event::DocumentStart(_)) {
+                    let pos = offsets.pos(span);
+                    return Err(SyntaxError {
+                        message: "a second YAML document (`---`) in a spec file".to_owned(),
+                        pos,
+                    });
+                }
+                if matches!(event, Event::StreamEnd) {
                     break;
                 }
+                builder.event(event, span);
             }
         }
     }
