@@ -378,7 +378,20 @@ impl Checker<'_> {
             .values()
             .any(|p| p.location == Some(Location::Body));
         if method == "GET" && has_body && !op.get_body {
-            self.err(format!("{key}.params"), "a GET operation with body parameters", "move them to `in: query`, or add `get_body: true` if DingTalk really reads a body on this GET");
+            let body: Vec<&str> = op
+                .params
+                .iter()
+                .filter(|(_, p)| p.location == Some(Location::Body))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            self.err(
+                format!("{key}.params.{}.in", body[0]),
+                format!(
+                    "GET operation `{name}` has body parameters: {}",
+                    body.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
+                "move them to `in: query`, or add `get_body: true` to the operation if DingTalk really reads a JSON body on this GET",
+            );
         }
         if op.get_body && method != "GET" {
             self.err(

@@ -57,3 +57,49 @@ fn malformed_specs_report_located_errors() {
         });
     }
 }
+
+#[test]
+fn every_file_is_reported_in_one_run() {
+    let corpus = corpus();
+    let pick = |stem: &str| {
+        corpus
+            .iter()
+            .find(|(s, _)| s == stem)
+            .map(|(s, src)| (format!("tests/malformed/{s}.yaml"), src.clone()))
+            .expect("corpus file")
+    };
+    let files = [
+        pick("yaml_unclosed_bracket"),
+        pick("unknown_types"),
+        pick("many_problems"),
+    ];
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|(name, source)| Input { name, source })
+        .collect();
+    let d = compile(&inputs).expect_err("all three are malformed");
+    for (name, _) in &files {
+        assert!(d.0.iter().any(|d| &d.file == name), "nothing for {name}");
+    }
+    assert_eq!(d.0.len(), 1 + 3 + 6);
+}
+
+#[test]
+fn valid_specs_have_no_problems() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    for dir in ["spec", "tests/fixtures"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|x| x == "yaml") {
+                let source = std::fs::read_to_string(&path).expect("readable");
+                let name = format!("{dir}/{}", path.file_name().unwrap().to_string_lossy());
+                if let Err(d) = compile(&[Input {
+                    name: &name,
+                    source: &source,
+                }]) {
+                    panic!("{d}");
+                }
+            }
+        }
+    }
+}
