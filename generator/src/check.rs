@@ -681,21 +681,32 @@ impl Checker<'_> {
                 let mut problems = Vec::new();
                 conforms(self.spec, &value, fields, "", &mut problems);
                 for p in problems {
-                    // Point at the JSON key of the offending field, when the text shows it.
-                    let field = p
-                        .split('`')
-                        .nth(1)
-                        .and_then(|path| path.rsplit('.').next())
-                        .map(|last| last.split('[').next().unwrap_or(last).to_owned());
+                    // Point at the JSON key of the offending field (or of the object missing
+                    // one), when the example shows it.
+                    let path = p.split('`').nth(1).unwrap_or_default();
+                    let focus = path
+                        .split('.')
+                        .rev()
+                        .map(|seg| format!("\"{}\"", seg.split('[').next().unwrap_or(seg)))
+                        .find(|quoted| example.contains(quoted.as_str()));
+                    let help = if p.contains("is missing") {
+                        "add it to the example, or drop `required: true` if DingTalk may omit it"
+                    } else if p.contains("is not declared") {
+                        "declare it under `fields:` (the example shows DingTalk sends it), or remove it from the example"
+                    } else if p.contains("not one of the enum values")
+                        || p.contains("not a value of")
+                    {
+                        "add the value to the `enum:`, or correct the example"
+                    } else {
+                        "correct the example's value or the field's `type`"
+                    };
                     self.err(
                         key,
                         format!("the example does not match the response fields: {p}"),
-                        "correct the example or the field types",
+                        help,
                     );
-                    if let (Some(d), Some(field)) = (self.out.last_mut(), field) {
-                        if example.contains(&format!("\"{field}\"")) {
-                            d.focus = Some(format!("\"{field}\""));
-                        }
+                    if let Some(d) = self.out.last_mut() {
+                        d.focus = focus;
                     }
                 }
             }
@@ -715,7 +726,7 @@ impl Checker<'_> {
             if let Some(first) = seen.get(&name) {
                 this.err(
                     &key,
-                    format!("the generated type `{name}` is also generated for `{first}`"),
+                    format!("`{key}` generates the type `{name}`, which is also generated for `{first}`"),
                     "rename one of them (inline objects and enums are named owner + key)",
                 );
             } else {
