@@ -654,6 +654,69 @@ mod tests {
             .collect()
     }
 
+    /// A spec using every key of the schema: the schema accepts it and serde (the spec types)
+    /// accepts it, so the two stay in step.
+    const EVERY_KEY: &str = r#"
+service: demo
+version: "1.0"
+title: T
+base_url: https://api.dingtalk.io
+models:
+  M:
+    description: d
+    fields:
+      a: { type: array<string>, required: true, description: d, default: [], example: [x], min_items: 1, max_items: 2, secret: true }
+      b: { type: string, min_length: 1, max_length: 2, pattern: "^a", enum: { A: a } }
+      c: { type: int32, minimum: 1, maximum: 2.5 }
+      o: { type: object, fields: { x: { type: string } } }
+  E:
+    enum: { A: a }
+operations:
+  Op:
+    summary: s
+    description: d
+    method: POST
+    path: /p
+    permission: { code: c, description: d }
+    app_types: [internal]
+    idempotent: true
+    auth: none
+    get_body: false
+    params:
+      q: { in: query, type: array<string>, style: json, secret: true }
+      t: { in: query, type: string }
+    response:
+      description: d
+      fields: { n: { type: string }, items: { type: array<string> } }
+      example: "{}"
+    pagination: { cursor: t, page_size: t, next: n, items: items }
+    errors:
+      - { status: 400, code: c, message: m, description: d }
+"#;
+
+    #[test]
+    fn schema_and_spec_types_agree() {
+        let root = crate::yaml::parse(EVERY_KEY).unwrap();
+        assert_eq!(check("t.yaml", &root), []);
+        serde_yaml::from_str::<crate::spec::SpecFile>(EVERY_KEY).unwrap();
+        let mut dropped = Vec::new();
+        let cleaned = cleaned(&root, &mut dropped);
+        assert!(dropped.is_empty(), "{dropped:?}");
+        serde_yaml::from_value::<crate::spec::SpecFile>(cleaned).unwrap();
+        for keys in [
+            ROOT_KEYS,
+            MODEL_KEYS,
+            FIELD_KEYS,
+            OPERATION_KEYS,
+            ERROR_KEYS,
+            RESPONSE_KEYS,
+        ] {
+            for k in keys {
+                assert!(EVERY_KEY.contains(&format!("{}:", k.name)), "{}", k.name);
+            }
+        }
+    }
+
     #[test]
     fn reports_every_shape_problem() {
         let src = "service: wiki\nversion: 2.0\ntitle: t\nbase_url: https://x\noperations:\n  A:\n    summary: s\n    method: GET\n    path: /a\n    params:\n      p: { in: querry, type: string, requird: true }\n      p: { in: query, type: string }\n    response: none\n    errors:\n      - { status: abc, code: x }\n";
