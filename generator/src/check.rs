@@ -546,7 +546,7 @@ impl Checker<'_> {
     /// Names the emitter derives per operation must not collide with each other or with the
     /// builder's own members (`client`, `body`, `build`, `send`) and the service's `new`.
     fn builder_names(&mut self, key: &str, name: &str, op: &Operation, has_body: bool) {
-        if matches!(snake(name).as_str(), "new" | "clone") {
+        if snake(name) == "new" {
             self.err(
                 key.to_owned(),
                 format!(

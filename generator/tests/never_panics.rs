@@ -116,6 +116,11 @@ proptest! {
             Ok(_) => {}
             Err(d) => {
                 prop_assert!(!d.0.is_empty(), "an error without diagnostics");
+                // A spec the checks accept always generates Rust that parses.
+                prop_assert!(
+                    !d.0.iter().any(|d| d.message.contains("generated code does not parse")),
+                    "{}\n{}", d, text
+                );
                 // Rendering must not panic either.
                 let _ = d.render(false);
                 let _ = d.render(true);
