@@ -1,28 +1,40 @@
 //! Generates the fixture specs (tests/fixtures/*.yaml) against the published runtime, so the
 //! constructs they cover are compiled and can be called in end-to-end tests.
+//!
+//! A spec error or an I/O problem fails the build with located `cargo::error=` lines, never a
+//! panic and a backtrace.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    if let Err(msg) = run() {
+        // Cargo prefixes each line with `error: <package>: `; drop the report's own `error: `.
+        for line in msg.lines() {
+            let line = line.strip_prefix("error: ").unwrap_or(line);
+            println!("cargo::error={line}");
+        }
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?;
+    let dir = PathBuf::from(manifest).join("fixtures");
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/fixtures exists")
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     files.sort();
-    let sources: Vec<(String, String)> = files
-        .iter()
-        .map(|f| {
-            println!("cargo::rerun-if-changed={}", f.display());
-            let name = format!(
-                "tests/fixtures/{}",
-                f.file_name().unwrap().to_string_lossy()
-            );
-            (name, std::fs::read_to_string(f).expect("fixture readable"))
-        })
-        .collect();
+    let mut sources = Vec::new();
+    for f in &files {
+        println!("cargo::rerun-if-changed={}", f.display());
+        let name = format!("tests/fixtures/{}", file_name(f));
+        let text =
+            std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        sources.push((name, text));
+    }
     let inputs: Vec<_> = sources
         .iter()
         .map(|(name, source)| dingtalk_openapi_codegen::Input { name, source })
@@ -31,23 +43,28 @@ fn main() {
         runtime: "dingtalk_openapi".to_owned(),
         accessors: false,
     };
-    let generated = match dingtalk_openapi_codegen::generate(&inputs, &opts) {
-        Ok(g) => g,
-        Err(d) => {
-            for line in d.to_string().lines() {
-                println!("cargo::error={line}");
-            }
-            std::process::exit(1);
-        }
-    };
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let generated =
+        dingtalk_openapi_codegen::generate(&inputs, &opts).map_err(|d| d.to_string())?;
+    let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     let mut modules = String::new();
     for (g, f) in generated.iter().zip(&files) {
-        let stem = f.file_stem().unwrap().to_string_lossy();
-        std::fs::write(out.join(format!("{stem}.rs")), &g.source).unwrap();
+        let stem = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = out.join(format!("{stem}.rs"));
+        std::fs::write(&path, &g.source)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         modules.push_str(&format!(
             "/// Generated from `tests/fixtures/{stem}.yaml`.\npub mod {stem} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{stem}.rs\"));\n}}\n"
         ));
     }
-    std::fs::write(out.join("fixtures.rs"), modules).unwrap();
+    let path = out.join("fixtures.rs");
+    std::fs::write(&path, modules).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

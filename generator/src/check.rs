@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::names::{pascal, snake};
+use crate::names::{pascal, snake, variant};
 use crate::spec::{Field, Location, Model, Operation, Response, SpecFile};
 use crate::types::{TypeExpr, BUILTINS};
 
@@ -89,7 +89,11 @@ impl Checker<'_> {
         }
         let expected = format!("{}.yaml", crate::names::module(&s.service, &s.version));
         let actual = self.file.rsplit(['/', '\\']).next().unwrap_or(self.file);
-        if actual.ends_with(".yaml") && !self.file.contains("fixtures") && actual != expected {
+        if actual.ends_with(".yaml")
+            && !self.file.contains("fixtures")
+            && !self.file.contains("malformed")
+            && actual != expected
+        {
             self.err(
                 "service",
                 format!(
@@ -138,7 +142,12 @@ impl Checker<'_> {
                 "list the documented values: `VALUE: description`",
             );
         }
-        self.collisions(key, values.keys().map(String::as_str), pascal, "enum value");
+        self.collisions(
+            key,
+            values.keys().map(String::as_str),
+            variant,
+            "enum value",
+        );
     }
 
     /// Reports names that differ on the wire but collide in Rust.
@@ -158,6 +167,9 @@ impl Checker<'_> {
                     format!("{what} `{name}` and `{first}` both become `{r}` in Rust"),
                     "keep one of them; the Rust name is derived from the wire name",
                 );
+                if let Some(d) = self.out.last_mut() {
+                    d.on_key = true;
+                }
             } else {
                 seen.insert(r, name);
             }
@@ -245,9 +257,13 @@ impl Checker<'_> {
         let l = &f.limits;
         let is_coll = matches!(expr, TypeExpr::Array(_) | TypeExpr::Map(_));
         let is_num = matches!(expr, TypeExpr::Int32 | TypeExpr::Int64 | TypeExpr::Double);
+        let which = |a: &str, has_a: bool, b: &str| if has_a { a.to_owned() } else { b.to_owned() };
         if (l.min_items.is_some() || l.max_items.is_some()) && !is_coll {
             self.err(
-                format!("{key}.max_items"),
+                format!(
+                    "{key}.{}",
+                    which("max_items", l.max_items.is_some(), "min_items")
+                ),
                 format!("`min_items`/`max_items` on a `{}` field", f.ty),
                 "item limits apply to arrays and maps; use `max_length` for strings",
             );
@@ -255,26 +271,69 @@ impl Checker<'_> {
         if (l.min_length.is_some() || l.max_length.is_some() || l.pattern.is_some())
             && expr != TypeExpr::String
         {
+            let at = if l.max_length.is_some() {
+                "max_length"
+            } else if l.min_length.is_some() {
+                "min_length"
+            } else {
+                "pattern"
+            };
             self.err(
-                format!("{key}.max_length"),
+                format!("{key}.{at}"),
                 format!("`min_length`/`max_length`/`pattern` on a `{}` field", f.ty),
                 "length limits apply to strings; use `max_items` for arrays",
             );
         }
         if (l.minimum.is_some() || l.maximum.is_some()) && !is_num {
             self.err(
-                format!("{key}.maximum"),
+                format!("{key}.{}", which("maximum", l.maximum.is_some(), "minimum")),
                 format!("`minimum`/`maximum` on a `{}` field", f.ty),
                 "numeric limits apply to int32, int64 and double",
             );
         }
-        if let (Some(lo), Some(hi)) = (l.min_items, l.max_items) {
-            if lo > hi {
+        for (lo_key, lo, hi_key, hi) in [
+            (
+                "min_items",
+                l.min_items.map(|v| v as f64),
+                "max_items",
+                l.max_items.map(|v| v as f64),
+            ),
+            (
+                "min_length",
+                l.min_length.map(|v| v as f64),
+                "max_length",
+                l.max_length.map(|v| v as f64),
+            ),
+            ("minimum", l.minimum, "maximum", l.maximum),
+        ] {
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                if lo > hi {
+                    self.err(
+                        format!("{key}.{lo_key}"),
+                        format!("{lo_key} {lo} is above {hi_key} {hi}"),
+                        "swap or correct the limits: no value could satisfy both",
+                    );
+                }
+            }
+        }
+        if let Some(p) = &l.pattern {
+            if p.is_empty() {
                 self.err(
-                    format!("{key}.min_items"),
-                    format!("min_items {lo} is above max_items {hi}"),
-                    "swap or correct the limits",
+                    format!("{key}.pattern"),
+                    "an empty `pattern`",
+                    "write the regular expression the page documents, or remove `pattern`",
                 );
+            }
+        }
+        for (what, v) in [("example", &f.example), ("default", &f.default)] {
+            if let Some(v) = v {
+                if let Some(problem) = scalar_mismatch(&expr, f, v) {
+                    self.err(
+                        format!("{key}.{what}"),
+                        format!("the {what} {problem}"),
+                        format!("correct the {what} or the field's `type`"),
+                    );
+                }
             }
         }
     }
@@ -292,6 +351,9 @@ impl Checker<'_> {
                     None => "declare it under `models:` or use a built-in type (string, boolean, int32, int64, double, any, object)".to_owned(),
                 };
                 self.err(format!("{key}.type"), format!("unknown type `{n}`"), help);
+                if let Some(d) = self.out.last_mut() {
+                    d.focus = Some(n.clone());
+                }
             }
         }
     }
@@ -311,7 +373,7 @@ impl Checker<'_> {
                 help,
             );
         }
-        if method != "GET" && op.idempotent.is_none() {
+        if method != "GET" && METHODS.contains(&method.as_str()) && op.idempotent.is_none() {
             self.err(format!("{key}.method"), format!("a {method} operation must say whether it is idempotent"), "add `idempotent: true` if repeating the call is harmless (reads such as batchQuery), else `idempotent: false`");
         }
         for (i, t) in op.app_types.iter().enumerate() {
@@ -330,13 +392,33 @@ impl Checker<'_> {
             .values()
             .any(|p| p.location == Some(Location::Body));
         if method == "GET" && has_body && !op.get_body {
-            self.err(format!("{key}.params"), "a GET operation with body parameters", "move them to `in: query`, or add `get_body: true` if DingTalk really reads a body on this GET");
+            let body: Vec<&str> = op
+                .params
+                .iter()
+                .filter(|(_, p)| p.location == Some(Location::Body))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            self.err(
+                format!("{key}.params.{}.in", body[0]),
+                format!(
+                    "GET operation `{name}` has body parameters: {}",
+                    body.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
+                "move them to `in: query`, or add `get_body: true` to the operation if DingTalk really reads a JSON body on this GET",
+            );
         }
         if op.get_body && method != "GET" {
             self.err(
                 format!("{key}.get_body"),
                 "`get_body` on a non-GET operation",
                 "remove it: other methods carry a body anyway",
+            );
+        }
+        if op.get_body && method == "GET" && !has_body {
+            self.err(
+                format!("{key}.get_body"),
+                "`get_body: true` on a GET without body parameters",
+                "remove `get_body`, or mark the parameters DingTalk reads from the body `in: body`",
             );
         }
         for (pname, p) in &op.params {
@@ -362,6 +444,7 @@ impl Checker<'_> {
                 );
             }
         }
+        self.builder_names(&key, name, op, has_body);
         if let Response::Body(body) = &op.response {
             self.fields(&format!("{key}.response.fields"), &body.fields, false);
             if let Some(example) = &body.example {
@@ -378,15 +461,23 @@ impl Checker<'_> {
                     "use the page's HttpCode: 400–599",
                 );
             }
-            if let Some(first) = codes.insert(pascal(&e.code), e.code.clone()) {
+            if e.code.trim().is_empty() {
+                self.err(
+                    format!("{ekey}.code"),
+                    "an empty error code",
+                    "write the code exactly as DingTalk sends it, e.g. `paramError`",
+                );
+                continue;
+            }
+            if let Some(first) = codes.insert(variant(&e.code), e.code.clone()) {
                 self.err(
                     format!("{ekey}.code"),
                     format!(
                         "error code `{}` collides with `{first}` (both become `{}`)",
                         e.code,
-                        pascal(&e.code)
+                        variant(&e.code)
                     ),
-                    "list each code once",
+                    "list each code once: codes that differ only in case or punctuation are the same Rust variant",
                 );
             }
         }
@@ -396,18 +487,63 @@ impl Checker<'_> {
                 ("page_size", p.page_size.as_ref()),
             ] {
                 if let Some(path) = path {
-                    if !param_path_exists(op, path) {
-                        self.err(format!("{key}.pagination.{what}"), format!("pagination {what} `{path}` is not a parameter of {name}"), "name a request parameter, or `param.field` for a field of a body object");
+                    if let Some((outer, _)) = path.split_once('.').filter(|(outer, _)| {
+                        op.params.get(*outer).is_some_and(|p| p.fields.is_none())
+                    }) {
+                        let ty = &op.params[outer].ty;
+                        self.err(
+                            format!("{key}.pagination.{what}"),
+                            format!("pagination {what} `{path}` needs `{outer}` to be an object, but it is a `{ty}`"),
+                            format!("give `{outer}` `type: object` with `fields:`, or name a top-level parameter"),
+                        );
+                    } else if !param_path_exists(op, path) {
+                        let help = match did_you_mean(path, op.params.keys().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "name a request parameter, or `param.field` for a field of a body object".to_owned(),
+                        };
+                        self.err(
+                            format!("{key}.pagination.{what}"),
+                            format!("pagination {what} `{path}` is not a parameter of {name}"),
+                            help,
+                        );
                     }
                 }
             }
             if let Response::Body(b) = &op.response {
+                if let Some(f) = b.fields.get(&p.items) {
+                    if !matches!(TypeExpr::parse(&f.ty), Ok(TypeExpr::Array(_)) | Err(_)) {
+                        self.err(
+                            format!("{key}.pagination.items"),
+                            format!(
+                                "pagination items `{}` is a `{}`, not an array",
+                                p.items, f.ty
+                            ),
+                            "name the response field that holds the page's items (an `array<…>`)",
+                        );
+                    }
+                }
+                if let Some(f) = b.fields.get(&p.next) {
+                    if !matches!(TypeExpr::parse(&f.ty), Ok(TypeExpr::String) | Err(_)) {
+                        self.err(
+                            format!("{key}.pagination.next"),
+                            format!(
+                                "pagination next `{}` is a `{}`, not a string cursor",
+                                p.next, f.ty
+                            ),
+                            "name the response field that holds the next cursor (a `string`)",
+                        );
+                    }
+                }
                 for (what, field) in [("next", &p.next), ("items", &p.items)] {
                     if !b.fields.contains_key(field) {
+                        let help = match did_you_mean(field, b.fields.keys().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "name a top-level field of `response.fields`".to_owned(),
+                        };
                         self.err(
                             format!("{key}.pagination.{what}"),
                             format!("pagination {what} `{field}` is not a response field"),
-                            "name a top-level field of `response.fields`",
+                            help,
                         );
                     }
                 }
@@ -417,6 +553,55 @@ impl Checker<'_> {
                     "a paginated operation without a response body",
                     "remove `pagination` or describe the response",
                 );
+            }
+        }
+    }
+
+    /// Names the emitter derives per operation must not collide with each other or with the
+    /// builder's own members (`client`, `body`, `build`, `send`) and the service's `new`.
+    fn builder_names(&mut self, key: &str, name: &str, op: &Operation, has_body: bool) {
+        if snake(name) == "new" {
+            self.err(
+                key.to_owned(),
+                format!(
+                    "operation `{name}` becomes the method `{}`, which the service handle already has",
+                    snake(name)
+                ),
+                "use DingTalk's operation name, which has a verb and an object (e.g. `CreateWorkspace`)",
+            );
+        }
+        let mut setters: BTreeMap<String, &str> = BTreeMap::new();
+        for (pname, p) in &op.params {
+            let pkey = format!("{key}.params.{pname}");
+            let ident = snake(pname);
+            let in_body = p.location == Some(Location::Body);
+            if !in_body && (ident == "client" || (ident == "body" && has_body)) {
+                self.err(
+                    pkey.clone(),
+                    format!(
+                        "parameter `{pname}` becomes the builder field `{ident}`, which the generated request builder uses itself"
+                    ),
+                    "this cannot be renamed on the wire; report it so the generator can give the builder field another name",
+                );
+            }
+            if p.required || p.location == Some(Location::Path) {
+                continue;
+            }
+            let setter = if matches!(ident.as_str(), "build" | "send" | "new" | "clone") {
+                format!("with_{ident}")
+            } else {
+                ident
+            };
+            if let Some(first) = setters.get(&setter) {
+                self.err(
+                    pkey,
+                    format!(
+                        "the setter of parameter `{pname}` is `{setter}()`, the same as the setter of `{first}`"
+                    ),
+                    format!("setters of `build`, `send`, `new` and `clone` get a `with_` prefix; keep one of `{first}` and `{pname}`"),
+                );
+            } else {
+                setters.insert(setter, pname);
             }
         }
     }
@@ -447,10 +632,45 @@ impl Checker<'_> {
                 }
             }
         }
+        let mut seen = Vec::new();
         for h in &holes {
+            if h.is_empty()
+                || !h
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                self.err(
+                    format!("{key}.path"),
+                    format!("placeholder `{{{h}}}` is not a parameter name"),
+                    "write the path parameter's wire name between the braces, e.g. `{workspaceId}`",
+                );
+                if let Some(d) = self.out.last_mut() {
+                    d.focus = Some(format!("{{{h}}}"));
+                }
+                continue;
+            }
+            if seen.contains(h) {
+                self.err(
+                    format!("{key}.path"),
+                    format!("placeholder `{{{h}}}` appears twice in the path"),
+                    "each path parameter fills one placeholder",
+                );
+                continue;
+            }
+            seen.push(*h);
             match op.params.get(*h) {
                 Some(p) if p.location == Some(Location::Path) => {}
-                _ => self.err(format!("{key}.path"), format!("placeholder `{{{h}}}` has no path parameter"), format!("add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`")),
+                Some(_) => self.err(format!("{key}.params.{h}.in"), format!("parameter `{h}` fills the placeholder `{{{h}}}` of the path but is not `in: path`"), "set `in: path` (path parameters are always required)"),
+                None => {
+                    let help = match did_you_mean(h, op.params.keys().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{{{s}}}`? Else add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`"),
+                        None => format!("add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`"),
+                    };
+                    self.err(format!("{key}.path"), format!("placeholder `{{{h}}}` has no path parameter"), help);
+                    if let Some(d) = self.out.last_mut() {
+                        d.focus = Some(format!("{{{h}}}"));
+                    }
+                }
             }
         }
         for (name, p) in &op.params {
@@ -475,11 +695,33 @@ impl Checker<'_> {
                 let mut problems = Vec::new();
                 conforms(self.spec, &value, fields, "", &mut problems);
                 for p in problems {
+                    // Point at the JSON key of the offending field (or of the object missing
+                    // one), when the example shows it.
+                    let path = p.split('`').nth(1).unwrap_or_default();
+                    let focus = path
+                        .split('.')
+                        .rev()
+                        .map(|seg| format!("\"{}\"", seg.split('[').next().unwrap_or(seg)))
+                        .find(|quoted| example.contains(quoted.as_str()));
+                    let help = if p.contains("is missing") {
+                        "add it to the example, or drop `required: true` if DingTalk may omit it"
+                    } else if p.contains("is not declared") {
+                        "declare it under `fields:` (the example shows DingTalk sends it), or remove it from the example"
+                    } else if p.contains("not one of the enum values")
+                        || p.contains("not a value of")
+                    {
+                        "add the value to the `enum:`, or correct the example"
+                    } else {
+                        "correct the example's value or the field's `type`"
+                    };
                     self.err(
                         key,
                         format!("the example does not match the response fields: {p}"),
-                        "correct the example or the field types",
+                        help,
                     );
+                    if let Some(d) = self.out.last_mut() {
+                        d.focus = focus;
+                    }
                 }
             }
         }
@@ -488,16 +730,32 @@ impl Checker<'_> {
     /// Generated type names (models and the per-operation ones) must be unique.
     fn type_names(&mut self) {
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for reserved in RESERVED_TYPES {
+            seen.insert(
+                (*reserved).to_owned(),
+                format!("`{reserved}`, which the generated code uses"),
+            );
+        }
         let mut add = |this: &mut Self, name: String, key: String| {
-            if let Some(first) = seen.insert(name.clone(), key.clone()) {
+            if let Some(first) = seen.get(&name) {
                 this.err(
                     &key,
-                    format!("the generated type `{name}` is also generated for `{first}`"),
-                    "rename one of them",
+                    format!("`{key}` generates the type `{name}`, which is also generated for `{first}`"),
+                    "rename one of them (inline objects and enums are named owner + key)",
                 );
+            } else {
+                seen.insert(name, key);
             }
         };
         for name in self.spec.models.keys() {
+            if let Some(r) = RESERVED_TYPES.iter().find(|r| **r == pascal(name)) {
+                self.err(
+                    format!("models.{name}"),
+                    format!("model `{name}` would shadow `{r}`, which the generated code uses"),
+                    format!("give the model a more specific name (e.g. `{r}Info`)"),
+                );
+                continue;
+            }
             add(self, pascal(name), format!("models.{name}"));
         }
         for name in self.spec.operations.keys() {
@@ -506,12 +764,109 @@ impl Checker<'_> {
                 add(self, format!("{}{suffix}", pascal(name)), key.clone());
             }
         }
-        add(
-            self,
-            "Service".to_owned(),
-            "(the service handle)".to_owned(),
-        );
+        let mut inline = Vec::new();
+        for (name, model) in &self.spec.models {
+            if let Some(fields) = &model.fields {
+                inline_types(
+                    &pascal(name),
+                    &format!("models.{name}.fields"),
+                    fields,
+                    &mut inline,
+                );
+            }
+        }
+        for (name, op) in &self.spec.operations {
+            let rust = pascal(name);
+            inline_types(
+                &rust,
+                &format!("operations.{name}.params"),
+                &op.params,
+                &mut inline,
+            );
+            if let Response::Body(b) = &op.response {
+                inline_types(
+                    &format!("{rust}Response"),
+                    &format!("operations.{name}.response.fields"),
+                    &b.fields,
+                    &mut inline,
+                );
+            }
+        }
+        for (name, key) in inline {
+            add(self, name, key);
+        }
     }
+}
+
+/// Type names the generated module uses unqualified (or declares itself).
+const RESERVED_TYPES: &[&str] = &[
+    "Service",
+    "String",
+    "Vec",
+    "Option",
+    "Box",
+    "Result",
+    "Into",
+    "IntoIterator",
+];
+
+/// The structs and enums generated for inline `object` and `enum` fields, named owner + key.
+fn inline_types(
+    owner: &str,
+    key: &str,
+    fields: &IndexMap<String, Field>,
+    out: &mut Vec<(String, String)>,
+) {
+    for (name, f) in fields {
+        let fkey = format!("{key}.{name}");
+        let Ok(expr) = TypeExpr::parse(&f.ty) else {
+            continue;
+        };
+        let generated = format!("{owner}{}", pascal(name));
+        match expr.leaf() {
+            TypeExpr::String if f.values.is_some() => out.push((generated, fkey)),
+            TypeExpr::Object => {
+                if let Some(inner) = &f.fields {
+                    out.push((generated.clone(), fkey.clone()));
+                    inline_types(&generated, &format!("{fkey}.fields"), inner, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a field's `example`/`default` contradicts its type (`None` if it fits).
+fn scalar_mismatch(expr: &TypeExpr, f: &Field, v: &serde_yaml::Value) -> Option<String> {
+    use serde_yaml::Value as Y;
+    let found = match v {
+        Y::Null => return None,
+        Y::Bool(_) => "a boolean",
+        Y::Number(_) => "a number",
+        Y::String(_) => "a string",
+        Y::Sequence(_) => "a list",
+        Y::Mapping(_) => "a mapping",
+        Y::Tagged(_) => return None,
+    };
+    let fits = match (expr, v) {
+        (TypeExpr::Boolean, Y::Bool(_)) => true,
+        (TypeExpr::Int32, Y::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        (TypeExpr::Int64, Y::Number(n)) => n.as_i64().is_some(),
+        (TypeExpr::Double, Y::Number(_)) => true,
+        (TypeExpr::String, Y::String(s)) => {
+            if let Some(values) = &f.values {
+                if !values.contains_key(s) {
+                    return Some(format!("`{s}` is not one of the enum values"));
+                }
+            }
+            true
+        }
+        // Numbers and booleans written for a string field are IDs and flags as text: fine.
+        (TypeExpr::String, Y::Number(_) | Y::Bool(_)) => f.values.is_none(),
+        (TypeExpr::Boolean | TypeExpr::Int32 | TypeExpr::Int64 | TypeExpr::Double, _) => false,
+        _ => true,
+    };
+    (!fits).then(|| format!("is {found}, which does not fit the type `{}`", f.ty))
 }
 
 fn param_path_exists(op: &Operation, path: &str) -> bool {

@@ -1,6 +1,11 @@
 //! Problems found in a spec, located by file, line, column and key path.
 
 use std::fmt;
+use std::ops::Range;
+
+use annotate_snippets::{Level, Renderer};
+
+use crate::yaml::{Node, Pos, Value};
 
 /// One problem in a spec file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +22,25 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// Byte range of the offending text in the source, when known.
+    pub span: Option<Range<usize>>,
+    /// The source line(s) the span is in, shown under the message.
+    pub snippet: Option<Snippet>,
+    /// Text inside the located value to point at (a `{placeholder}` of a path).
+    pub focus: Option<String>,
+    /// Point at the key itself, not its value (a name that collides).
+    pub on_key: bool,
+}
+
+/// The source lines around a problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// 1-based number of the first line.
+    pub line: usize,
+    /// The text of the line (without its newline).
+    pub text: String,
+    /// Byte range to underline, relative to `text`.
+    pub range: Range<usize>,
 }
 
 impl Diagnostic {
@@ -29,6 +53,10 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             help: None,
+            span: None,
+            snippet: None,
+            focus: None,
+            on_key: false,
         }
     }
 
@@ -37,22 +65,93 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+
+    /// Places the problem at a position of the YAML tree.
+    pub fn set_pos(&mut self, pos: Pos) {
+        self.line = Some(pos.line);
+        self.column = Some(pos.column);
+        self.span = Some(pos.start..pos.end);
+    }
+
+    /// Cuts the source line of [`Diagnostic::span`] out of `source`, for rendering.
+    pub fn attach_source(&mut self, source: &str) {
+        let Some(mut span) = self.span.clone() else {
+            return;
+        };
+        if let Some(focus) = &self.focus {
+            if let Some(at) = source.get(span.clone()).and_then(|t| find_word(t, focus)) {
+                span = span.start + at..span.start + at + focus.len();
+            }
+        }
+        if source.get(..span.start).is_none() {
+            return;
+        }
+        let line = source[..span.start].matches('\n').count() + 1;
+        let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        self.line = Some(line);
+        self.column = Some(source[line_start..span.start].chars().count() + 1);
+        let start = span.start.min(source.len());
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        let text = source[line_start..line_end].trim_end_matches('\r');
+        let from = start - line_start;
+        let to = (span.end.min(line_end) - line_start).clamp(from, text.len());
+        let to = if to == from {
+            (from + 1).min(text.len())
+        } else {
+            to
+        };
+        self.snippet = Some(Snippet {
+            line,
+            text: text.to_owned(),
+            range: from.min(text.len())..to,
+        });
+    }
+
+    /// Renders the problem like rustc does: message, location, source line with a caret, key
+    /// path and help. `color` adds ANSI colours (for a terminal).
+    pub fn render(&self, color: bool) -> String {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let at = (!self.key.is_empty()).then(|| format!("at `{}`", self.key));
+        let origin = match (&self.snippet, self.line) {
+            (None, Some(line)) => format!("{}:{line}:{}", self.file, self.column.unwrap_or(1)),
+            _ => self.file.clone(),
+        };
+        let mut msg = Level::Error.title(&self.message);
+        match &self.snippet {
+            Some(s) => {
+                msg = msg.snippet(
+                    annotate_snippets::Snippet::source(&s.text)
+                        .line_start(s.line)
+                        .origin(&origin)
+                        .annotation(Level::Error.span(s.range.clone())),
+                );
+            }
+            None => {
+                // No source to show: the origin alone, as a one-line snippet would need text.
+                msg = msg.footer(Level::Note.title(&origin));
+            }
+        }
+        if let Some(at) = &at {
+            msg = msg.footer(Level::Note.title(at));
+        }
+        if let Some(help) = &self.help {
+            msg = msg.footer(Level::Help.title(help));
+        }
+        let text = renderer.render(msg).to_string();
+        text
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
-        write!(f, "  --> {}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}:{}", self.column.unwrap_or(1))?;
-        }
-        if !self.key.is_empty() {
-            write!(f, "\n   = at `{}`", self.key)?;
-        }
-        if let Some(help) = &self.help {
-            write!(f, "\n   = help: {help}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(false))
     }
 }
 
@@ -60,17 +159,41 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostics {
+    /// Renders every problem and a count, optionally with ANSI colours.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
         for d in &self.0 {
-            writeln!(f, "{d}\n")?;
+            out.push_str(&d.render(color));
+            out.push_str("\n\n");
         }
         let n = self.0.len();
-        write!(f, "{n} error{} in the spec", if n == 1 { "" } else { "s" })
+        out.push_str(&format!(
+            "error: {n} problem{} in the spec",
+            if n == 1 { "" } else { "s" }
+        ));
+        out
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
     }
 }
 
 impl std::error::Error for Diagnostics {}
+
+/// The first occurrence of `word` in `text` that is not part of a longer name.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let name = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !(before.is_some_and(name) && word.starts_with(name)
+            || after.is_some_and(name) && word.ends_with(name))
+    })
+}
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
@@ -86,85 +209,90 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Edit distance counting a swap of two neighbouring characters as one edit (`tpye` → `type`).
 fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
-/// Finds the line and column of a dotted key path in YAML source.
-///
-/// Handles block mappings and flow mappings on one line, which is what spec files use. Returns
-/// the location of the deepest key it could find, so a wrong path still points near the problem.
-pub fn locate(source: &str, key: &str) -> Option<(usize, usize)> {
+/// Finds a dotted key path in the YAML tree: the value when it is a scalar (so the caret is
+/// under the wrong text), else the key. Names may contain dots (`paramError.spaceId`): the
+/// longest key that matches wins. A path that goes deeper than the tree (a key that is missing)
+/// gives the deepest node found, so the caret is still next to the problem.
+pub fn locate(root: &Node, key: &str) -> Option<Pos> {
+    locate_at(root, key, false)
+}
+
+/// [`locate`], pointing at the key even when its value is a scalar if `on_key`.
+pub fn locate_at(root: &Node, key: &str, on_key: bool) -> Option<Pos> {
     if key.is_empty() {
         return None;
     }
-    let lines: Vec<&str> = source.lines().collect();
-    let mut found = None;
-    // (first line to search, the parent's indentation, column to search from on the first line)
-    let (mut start, mut parent_indent, mut from_col) = (0usize, None::<usize>, 0usize);
-    for segment in split_key(key) {
-        let mut hit = None;
-        for (i, line) in lines.iter().enumerate().skip(start) {
-            let indent = line.len() - line.trim_start().len();
-            let content = line.trim_start();
-            if i > start && !content.is_empty() && !content.starts_with('#') {
-                if let Some(p) = parent_indent {
-                    if indent <= p {
-                        break;
-                    }
-                }
-            }
-            let search_from = if i == start { from_col } else { 0 };
-            if let Some(col) = find_key(line, &segment, search_from) {
-                // Below the parent's line only a key that starts its line (or list item) is a
-                // direct child; keys further right belong to a deeper flow mapping.
-                let item = content.strip_prefix("- ").map_or(indent, |_| indent + 2);
-                if i == start || col == indent || col == item {
-                    hit = Some((i, col));
-                    break;
-                }
-            }
-        }
-        let (i, col) = hit?;
-        found = Some((i + 1, col + 1));
-        start = i;
-        from_col = col + segment.len();
-        parent_indent = Some(col);
+    let segments: Vec<&str> = key.split('.').collect();
+    let mut node = root;
+    let mut found: Option<Pos> = None;
+    let mut i = 0;
+    while i < segments.len() {
+        let step = match &node.value {
+            Value::Map(pairs) => (i + 1..=segments.len())
+                .rev()
+                .find_map(|j| {
+                    let name = segments[i..j].join(".");
+                    pairs
+                        .iter()
+                        .find(|(k, _)| k.as_str() == Some(name.as_str()))
+                        .map(|(k, v)| (j, k.pos, v))
+                })
+                .or_else(|| {
+                    // A misspelt key the shape check read as the right one (`model:`).
+                    pairs
+                        .iter()
+                        .find(|(k, _)| {
+                            k.as_str()
+                                .is_some_and(|k| did_you_mean(k, [segments[i]]).is_some())
+                        })
+                        .map(|(k, v)| (i + 1, k.pos, v))
+                }),
+            Value::Seq(items) => segments[i]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| items.get(n))
+                .map(|v| (i + 1, v.pos, v)),
+            _ => None,
+        };
+        let Some((j, key_pos, value)) = step else {
+            break;
+        };
+        i = j;
+        node = value;
+        found = Some(
+            if i == segments.len() && !on_key && matches!(value.value, Value::Scalar { .. }) {
+                value.pos
+            } else {
+                key_pos
+            },
+        );
     }
     found
-}
-
-/// Splits `a.b.c` into keys; an index like `errors.2` stays a segment and matches a list item.
-fn split_key(key: &str) -> Vec<String> {
-    key.split('.').map(str::to_owned).collect()
-}
-
-fn find_key(line: &str, key: &str, from: usize) -> Option<usize> {
-    let hay = line.get(from..)?;
-    let mut offset = 0;
-    while let Some(pos) = hay[offset..].find(key) {
-        let at = offset + pos;
-        let before = hay[..at].chars().last();
-        let after = &hay[at + key.len()..];
-        let quoted_after = after.strip_prefix(['"', '\'']).unwrap_or(after);
-        let before_ok = matches!(before, None | Some(' ' | '{' | ',' | '"' | '\'' | '-'));
-        if before_ok && quoted_after.starts_with(':') {
-            return Some(from + at);
-        }
-        offset = at + key.len();
-    }
-    None
 }
 
 #[cfg(test)]
@@ -183,10 +311,14 @@ mod tests {
 
     #[test]
     fn locates_block_and_flow_keys() {
-        let src = "service: x\noperations:\n  Get:\n    params:\n      a: { in: query, type: strng }\n      type: {in: query}\n";
-        assert_eq!(locate(src, "operations.Get.params.a.type"), Some((5, 23)));
-        assert_eq!(locate(src, "operations.Get.params.type"), Some((6, 7)));
-        assert_eq!(locate(src, "operations.Get"), Some((3, 3)));
-        assert_eq!(locate(src, "service"), Some((1, 1)));
+        let src = "service: x\noperations:\n  Get:\n    params:\n      a: { in: query, type: strng }\n      type: {in: query}\n    errors:\n      - { code: paramError.spaceId }\n";
+        let root = crate::yaml::parse(src).unwrap();
+        let at = |k: &str| locate(&root, k).map(|p| (p.line, p.column));
+        assert_eq!(at("operations.Get.params.a.type"), Some((5, 29)));
+        assert_eq!(at("operations.Get.params.type"), Some((6, 7)));
+        assert_eq!(at("operations.Get"), Some((3, 3)));
+        assert_eq!(at("operations.Get.params.a.missing"), Some((5, 7)));
+        assert_eq!(at("operations.Get.errors.0.code"), Some((8, 17)));
+        assert_eq!(at("service"), Some((1, 10)));
     }
 }

@@ -224,10 +224,7 @@ impl Lower {
             .map(|(wire, doc)| Variant {
                 wire: wire.clone(),
                 // `Unknown(String)` is the catch-all; a documented `Unknown` value gets another name.
-                ident: match pascal(wire) {
-                    id if id == "Unknown" => "UnknownValue".to_owned(),
-                    id => id,
-                },
+                ident: crate::names::variant(wire),
                 docs: vec![format!("`{wire}`: {}", doc.trim())],
             })
             .collect();
@@ -363,7 +360,7 @@ impl Lower {
                 .iter()
                 .map(|e| Variant {
                     wire: e.code.clone(),
-                    ident: pascal(&e.code),
+                    ident: crate::names::variant(&e.code),
                     docs: error_docs(e),
                 })
                 .collect(),
@@ -594,8 +591,11 @@ fn mark_defaults(types: &mut [TypeDef]) {
         let mut changed = false;
         for t in types.iter_mut() {
             if let TypeDef::Struct(s) = t {
+                // A required field closing a cycle (boxed) would make `Default` recurse forever.
                 let lacks = s.fields.iter().any(|f| {
-                    f.required && matches!(&f.ty, RustType::Named(n) if no_default.contains(n))
+                    f.required
+                        && (f.boxed
+                            || matches!(&f.ty, RustType::Named(n) if no_default.contains(n)))
                 });
                 if lacks && s.default {
                     s.default = false;
@@ -607,5 +607,24 @@ fn mark_defaults(types: &mut [TypeDef]) {
         if !changed {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_cycles_are_boxed_without_default() {
+        let spec: SpecFile = serde_yaml::from_str(
+            "service: t\nversion: \"1.0\"\ntitle: T\nbase_url: https://x\nmodels:\n  Node:\n    fields:\n      next: { type: Node, required: true }\n      kids: { type: array<Node> }\noperations: {}\n",
+        )
+        .unwrap();
+        let svc = lower(&spec);
+        let TypeDef::Struct(node) = &svc.types[0] else {
+            panic!("a struct")
+        };
+        assert!(node.fields[0].boxed && !node.fields[1].boxed);
+        assert!(!node.default, "Default would recurse forever");
     }
 }

@@ -55,6 +55,16 @@ pub fn pascal(wire: &str) -> String {
     s
 }
 
+/// The enum variant name for a wire value (enum value or error code): [`pascal`], except that
+/// `Unknown` is taken by the catch-all `Unknown(String)` variant, so a documented `Unknown`
+/// becomes `UnknownValue`.
+pub fn variant(wire: &str) -> String {
+    match pascal(wire) {
+        id if id == "Unknown" => "UnknownValue".to_owned(),
+        id => id,
+    }
+}
+
 /// Whether an identifier must be written as `r#ident`.
 pub fn is_keyword(ident: &str) -> bool {
     KEYWORDS.contains(&ident)

@@ -1,0 +1,735 @@
+//! The shape of a spec file (which keys, which value types), checked on the located YAML tree
+//! before deserialising, so every unknown, missing, duplicated or mistyped key is reported at
+//! its exact place, all in one run.
+//!
+//! The schema mirrors [`crate::spec`] key for key; `tests` below keeps the two in step.
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::yaml::{Node, Pos, ScalarKind, Value};
+
+/// What a value must be.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    /// A string (quoted, or plain text that is not a number, boolean or null).
+    Str,
+    /// `true` / `false`.
+    Bool,
+    /// A non-negative integer.
+    UInt,
+    /// An HTTP status number.
+    Status,
+    /// Any number.
+    Num,
+    /// Anything (examples, defaults).
+    Any,
+    /// One of these words.
+    Word(&'static [&'static str]),
+    /// A mapping with these keys.
+    Struct(&'static str, &'static [Key]),
+    /// A mapping from names the spec chooses to values of a shape.
+    Dict(&'static str, &'static Shape),
+    /// A list.
+    List(&'static Shape),
+    /// `none` or the response mapping.
+    Response,
+}
+
+/// A key of a [`Shape::Struct`].
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    name: &'static str,
+    required: bool,
+    /// Whether `key:` with no value (null) is accepted, i.e. the Rust side is an `Option`.
+    nullable: bool,
+    shape: Shape,
+}
+
+const fn req(name: &'static str, shape: Shape) -> Key {
+    Key {
+        name,
+        required: true,
+        nullable: false,
+        shape,
+    }
+}
+
+/// Optional, may be null (`Option<T>` in [`crate::spec`]).
+const fn opt(name: &'static str, shape: Shape) -> Key {
+    Key {
+        name,
+        required: false,
+        nullable: true,
+        shape,
+    }
+}
+
+/// Optional with a serde default, but not null.
+const fn dflt(name: &'static str, shape: Shape) -> Key {
+    Key {
+        name,
+        required: false,
+        nullable: false,
+        shape,
+    }
+}
+
+static STR: Shape = Shape::Str;
+static FIELD: Shape = Shape::Struct("field", FIELD_KEYS);
+static MODEL: Shape = Shape::Struct("model", MODEL_KEYS);
+static OPERATION: Shape = Shape::Struct("operation", OPERATION_KEYS);
+static ERROR: Shape = Shape::Struct("error", ERROR_KEYS);
+static FIELDS: Shape = Shape::Dict("field", &FIELD);
+static ENUM: Shape = Shape::Dict("enum value", &STR);
+static PARAMS: Shape = Shape::Dict("parameter", &FIELD);
+
+static ROOT_KEYS: &[Key] = &[
+    req("service", Shape::Str),
+    req("version", Shape::Str),
+    req("title", Shape::Str),
+    req("base_url", Shape::Str),
+    dflt("models", Shape::Dict("model", &MODEL)),
+    req("operations", Shape::Dict("operation", &OPERATION)),
+];
+
+static MODEL_KEYS: &[Key] = &[
+    opt("description", Shape::Str),
+    opt("fields", FIELDS),
+    opt("enum", ENUM),
+];
+
+static FIELD_KEYS: &[Key] = &[
+    req("type", Shape::Str),
+    dflt("required", Shape::Bool),
+    opt("description", Shape::Str),
+    opt("default", Shape::Any),
+    opt("example", Shape::Any),
+    opt("enum", ENUM),
+    opt("fields", FIELDS),
+    opt("min_items", Shape::UInt),
+    opt("max_items", Shape::UInt),
+    opt("min_length", Shape::UInt),
+    opt("max_length", Shape::UInt),
+    opt("minimum", Shape::Num),
+    opt("maximum", Shape::Num),
+    opt("pattern", Shape::Str),
+    opt("in", Shape::Word(&["path", "query", "header", "body"])),
+    opt("style", Shape::Word(&["flat", "json"])),
+    opt("secret", Shape::Bool),
+];
+
+static OPERATION_KEYS: &[Key] = &[
+    req("summary", Shape::Str),
+    opt("description", Shape::Str),
+    req("method", Shape::Str),
+    req("path", Shape::Str),
+    opt(
+        "permission",
+        Shape::Struct(
+            "permission",
+            &[req("code", Shape::Str), opt("description", Shape::Str)],
+        ),
+    ),
+    dflt("app_types", Shape::List(&STR)),
+    opt("idempotent", Shape::Bool),
+    opt("auth", Shape::Word(&["token", "none"])),
+    dflt("get_body", Shape::Bool),
+    dflt("params", PARAMS),
+    req("response", Shape::Response),
+    opt(
+        "pagination",
+        Shape::Struct(
+            "pagination",
+            &[
+                req("cursor", Shape::Str),
+                opt("page_size", Shape::Str),
+                req("next", Shape::Str),
+                req("items", Shape::Str),
+            ],
+        ),
+    ),
+    dflt("errors", Shape::List(&ERROR)),
+];
+
+static ERROR_KEYS: &[Key] = &[
+    req("status", Shape::Status),
+    req("code", Shape::Str),
+    opt("message", Shape::Str),
+    opt("description", Shape::Str),
+];
+
+static RESPONSE_KEYS: &[Key] = &[
+    opt("description", Shape::Str),
+    dflt("fields", FIELDS),
+    opt("example", Shape::Str),
+];
+
+/// Checks the shape of a whole spec file; an empty result means serde will accept it.
+pub fn check(file: &str, root: &Node) -> Vec<Diagnostic> {
+    let mut cx = Cx {
+        file,
+        out: Vec::new(),
+    };
+    let top = Pos {
+        start: 0,
+        end: 0,
+        line: 1,
+        column: 1,
+    };
+    let top = root
+        .as_map()
+        .and_then(|m| m.first())
+        .map_or(top, |(k, _)| k.pos);
+    cx.value("", top, root, Shape::Struct("spec file", ROOT_KEYS), false);
+    cx.out
+}
+
+struct Cx<'a> {
+    file: &'a str,
+    out: Vec<Diagnostic>,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The last segment of a key path, for messages.
+fn last(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+impl Cx<'_> {
+    fn err(&mut self, key: &str, pos: Pos, msg: String, help: String) {
+        let mut d = Diagnostic::new(self.file, key, msg).help(help);
+        d.set_pos(pos);
+        self.out.push(d);
+    }
+
+    /// Checks `node` (at `path`, whose key is at `key_pos`) against `shape`.
+    fn value(&mut self, path: &str, key_pos: Pos, node: &Node, shape: Shape, nullable: bool) {
+        if nullable && node.kind() == Some(ScalarKind::Null) {
+            return;
+        }
+        if let Value::Alias = node.value {
+            self.err(
+                path,
+                node.pos,
+                "YAML aliases (`*name`) are not supported in specs".to_owned(),
+                "write the value out; a spec is read by people first".to_owned(),
+            );
+            return;
+        }
+        let name = last(path);
+        match shape {
+            Shape::Any => {}
+            Shape::Str => {
+                if node.kind() != Some(ScalarKind::Str) {
+                    let help = match &node.value {
+                        Value::Scalar { text, .. } if !text.is_empty() => {
+                            format!("quote it to make it a string: `{name}: \"{text}\"`")
+                        }
+                        _ => format!("write text after `{name}:`"),
+                    };
+                    self.wrong(path, node, "a string", help);
+                }
+            }
+            Shape::Bool => {
+                if node.kind() != Some(ScalarKind::Bool) {
+                    self.wrong(
+                        path,
+                        node,
+                        "`true` or `false`",
+                        format!("write `{name}: true` or `{name}: false`"),
+                    );
+                }
+            }
+            Shape::UInt => {
+                let ok = node.kind() == Some(ScalarKind::Int)
+                    && node.as_str().is_some_and(|t| t.parse::<u64>().is_ok());
+                if !ok {
+                    self.wrong(
+                        path,
+                        node,
+                        "a whole number of at least 0",
+                        format!("write e.g. `{name}: 20`"),
+                    );
+                }
+            }
+            Shape::Num => {
+                if !matches!(node.kind(), Some(ScalarKind::Int | ScalarKind::Float)) {
+                    self.wrong(path, node, "a number", format!("write e.g. `{name}: 100`"));
+                }
+            }
+            Shape::Status => {
+                let ok = node.kind() == Some(ScalarKind::Int)
+                    && node.as_str().is_some_and(|t| t.parse::<u16>().is_ok());
+                if !ok {
+                    self.wrong(
+                        path,
+                        node,
+                        "an HTTP status number",
+                        "write the page's HttpCode, e.g. `status: 400`".to_owned(),
+                    );
+                }
+            }
+            Shape::Word(words) => match node.as_str() {
+                Some(w) if node.kind() == Some(ScalarKind::Str) && words.contains(&w) => {}
+                Some(w) if node.kind() == Some(ScalarKind::Str) => {
+                    let help = match did_you_mean(w, words.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("use one of: {}", words.join(", ")),
+                    };
+                    self.err(
+                        path,
+                        node.pos,
+                        format!("invalid `{name}` value `{w}`"),
+                        help,
+                    );
+                }
+                _ => self.wrong(
+                    path,
+                    node,
+                    "a word",
+                    format!("use one of: {}", words.join(", ")),
+                ),
+            },
+            Shape::List(item) => match &node.value {
+                Value::Seq(items) => {
+                    for (i, it) in items.iter().enumerate() {
+                        self.value(&join(path, &i.to_string()), it.pos, it, *item, false);
+                    }
+                }
+                _ => self.wrong(
+                    path,
+                    node,
+                    "a list",
+                    format!("write a list: `{name}: [a, b]` or one `- item` per line"),
+                ),
+            },
+            Shape::Response => {
+                if node.kind() == Some(ScalarKind::Str) && node.as_str() == Some("none") {
+                    return;
+                }
+                if node.as_map().is_none() {
+                    self.wrong(
+                        path,
+                        node,
+                        "`none` or a mapping with `fields:`",
+                        "write `response: none` for an answer without a body, else describe its `fields:`".to_owned(),
+                    );
+                    return;
+                }
+                self.value(
+                    path,
+                    key_pos,
+                    node,
+                    Shape::Struct("response", RESPONSE_KEYS),
+                    false,
+                );
+            }
+            Shape::Dict(what, item) => {
+                let Some(pairs) = node.as_map() else {
+                    self.wrong(
+                        path,
+                        node,
+                        "a mapping",
+                        format!("write one `name: …` entry per {what} under `{name}:`"),
+                    );
+                    return;
+                };
+                self.duplicates(path, pairs, what);
+                for (k, v) in pairs {
+                    let Some(kname) = self.key_name(path, k, what) else {
+                        continue;
+                    };
+                    self.value(&join(path, kname), k.pos, v, *item, false);
+                }
+            }
+            Shape::Struct(what, keys) => {
+                let Some(pairs) = node.as_map() else {
+                    let help = if path.is_empty() {
+                        "a spec file is a mapping: `service:`, `version:`, `title:`, `base_url:`, `models:`, `operations:` (see spec/README.md)".to_owned()
+                    } else if what == "field" && node.kind() == Some(ScalarKind::Str) {
+                        format!(
+                            "write `{name}: {{ type: {} }}`",
+                            node.as_str().unwrap_or("string")
+                        )
+                    } else {
+                        format!("write the {what}'s keys under `{name}:`")
+                    };
+                    self.wrong(path, node, &format!("a {what} (a mapping)"), help);
+                    return;
+                };
+                self.duplicates(path, pairs, "key");
+                for (k, v) in pairs {
+                    let Some(kname) = self.key_name(path, k, "key") else {
+                        continue;
+                    };
+                    match keys.iter().find(|key| key.name == kname) {
+                        Some(key) => {
+                            self.value(&join(path, kname), k.pos, v, key.shape, key.nullable)
+                        }
+                        None => {
+                            let help = match did_you_mean(kname, keys.iter().map(|k| k.name)) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => format!(
+                                    "{} has the keys {}",
+                                    a(what),
+                                    keys.iter()
+                                        .map(|k| format!("`{}`", k.name))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            };
+                            self.err(
+                                &join(path, kname),
+                                k.pos,
+                                format!("unknown key `{kname}` in {}", a(what)),
+                                help,
+                            );
+                        }
+                    }
+                }
+                let missing: Vec<&str> = keys
+                    .iter()
+                    .filter(|key| key.required)
+                    .filter(|key| {
+                        // A misspelt required key was reported as unknown, with this suggestion.
+                        !pairs.iter().any(|(k, _)| {
+                            k.as_str().is_some_and(|n| {
+                                n == key.name
+                                    || (!keys.iter().any(|key| key.name == n)
+                                        && did_you_mean(n, keys.iter().map(|k| k.name))
+                                            == Some(key.name))
+                            })
+                        })
+                    })
+                    .map(|key| key.name)
+                    .collect();
+                if !missing.is_empty() {
+                    let owner = if path.is_empty() {
+                        "the spec file".to_owned()
+                    } else {
+                        format!("{what} `{name}`")
+                    };
+                    let list = missing
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let add = missing
+                        .iter()
+                        .map(|k| format!("`{k}: …`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.err(
+                        path,
+                        key_pos,
+                        format!(
+                            "{owner} is missing the required key{} {list}",
+                            if missing.len() == 1 { "" } else { "s" }
+                        ),
+                        format!("add {add} (see spec/README.md)"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn wrong(&mut self, path: &str, node: &Node, expected: &str, help: String) {
+        let what = if path.is_empty() {
+            "the file".to_owned()
+        } else {
+            format!("`{}`", last(path))
+        };
+        self.err(
+            path,
+            node.pos,
+            format!("{what} should be {expected}, found {}", node.describe()),
+            help,
+        );
+    }
+
+    /// The text of a mapping key, which must be a plain string.
+    fn key_name<'n>(&mut self, path: &str, k: &'n Node, what: &str) -> Option<&'n str> {
+        match k.kind() {
+            Some(ScalarKind::Str) => k.as_str(),
+            _ => {
+                self.err(
+                    path,
+                    k.pos,
+                    format!("the {what} name should be a string, found {}", k.describe()),
+                    match k.as_str() {
+                        Some(t) => format!("quote it: `\"{t}\": …`"),
+                        None => "use a plain name as the key".to_owned(),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn duplicates(&mut self, path: &str, pairs: &[(Node, Node)], what: &str) {
+        for (i, (k, _)) in pairs.iter().enumerate() {
+            let Some(name) = k.as_str() else { continue };
+            if let Some((first, _)) = pairs[..i].iter().find(|(f, _)| f.as_str() == Some(name)) {
+                self.err(
+                    &join(path, name),
+                    k.pos,
+                    format!("duplicate {what} `{name}`"),
+                    format!(
+                        "`{name}` is already defined on line {}; keep one of them",
+                        first.pos.line
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The spec as serde should see it, with every part the shape check rejected left out: an
+/// invalid key or list item is dropped, a mapping missing a required key is dropped from its
+/// parent. The semantic checks then still run on the rest, so one run reports all problems.
+/// `dropped` collects the key paths that were left out.
+pub fn cleaned(root: &Node, dropped: &mut Vec<String>) -> serde_yaml::Value {
+    clean(
+        "",
+        root,
+        Shape::Struct("spec file", ROOT_KEYS),
+        false,
+        dropped,
+    )
+    .unwrap_or(serde_yaml::Value::Null)
+}
+
+fn clean(
+    path: &str,
+    node: &Node,
+    shape: Shape,
+    nullable: bool,
+    dropped: &mut Vec<String>,
+) -> Option<serde_yaml::Value> {
+    use serde_yaml::Value as Y;
+    if nullable && node.kind() == Some(ScalarKind::Null) {
+        return Some(Y::Null);
+    }
+    let kind = node.kind();
+    let text = node.as_str().unwrap_or_default();
+    let v = match shape {
+        Shape::Any => Some(any(node)),
+        Shape::Str => (kind == Some(ScalarKind::Str)).then(|| Y::String(text.to_owned())),
+        Shape::Bool => {
+            (kind == Some(ScalarKind::Bool)).then(|| Y::Bool(text.eq_ignore_ascii_case("true")))
+        }
+        Shape::UInt => text
+            .parse::<u64>()
+            .ok()
+            .filter(|_| kind == Some(ScalarKind::Int))
+            .map(Y::from),
+        Shape::Status => text
+            .parse::<u16>()
+            .ok()
+            .filter(|_| kind == Some(ScalarKind::Int))
+            .map(Y::from),
+        Shape::Num => match kind {
+            Some(ScalarKind::Int | ScalarKind::Float) => text.parse::<f64>().ok().map(Y::from),
+            _ => None,
+        },
+        Shape::Word(words) => (kind == Some(ScalarKind::Str) && words.contains(&text))
+            .then(|| Y::String(text.to_owned())),
+        Shape::Response => {
+            if kind == Some(ScalarKind::Str) && text == "none" {
+                Some(Y::String("none".to_owned()))
+            } else if node.as_map().is_some() {
+                clean(
+                    path,
+                    node,
+                    Shape::Struct("response", RESPONSE_KEYS),
+                    false,
+                    dropped,
+                )
+            } else {
+                None
+            }
+        }
+        Shape::List(item) => match &node.value {
+            Value::Seq(items) => Some(Y::Sequence(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, it)| {
+                        clean(&join(path, &i.to_string()), it, *item, false, dropped)
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        },
+        Shape::Dict(_, item) => node.as_map().map(|pairs| {
+            let mut m = serde_yaml::Mapping::new();
+            for (k, v) in pairs {
+                let Some(name) = k.as_str().filter(|_| k.kind() == Some(ScalarKind::Str)) else {
+                    continue;
+                };
+                let key = Y::String(name.to_owned());
+                if m.contains_key(&key) {
+                    continue;
+                }
+                if let Some(v) = clean(&join(path, name), v, *item, false, dropped) {
+                    m.insert(key, v);
+                }
+            }
+            Y::Mapping(m)
+        }),
+        Shape::Struct(_, keys) => node.as_map().and_then(|pairs| {
+            let mut m = serde_yaml::Mapping::new();
+            let present = |n: &str| pairs.iter().any(|(k, _)| k.as_str() == Some(n));
+            for (k, v) in pairs {
+                // A misspelt key (`tpye`) is read as the key it was meant to be, so what is
+                // under it is still checked and nothing is reported as missing.
+                let Some(key) = k.as_str().and_then(|n| {
+                    keys.iter().find(|key| key.name == n).or_else(|| {
+                        let meant = did_you_mean(n, keys.iter().map(|k| k.name))?;
+                        if present(meant) {
+                            return None;
+                        }
+                        keys.iter().find(|key| key.name == meant)
+                    })
+                }) else {
+                    continue;
+                };
+                let name = Y::String(key.name.to_owned());
+                if m.contains_key(&name) {
+                    continue;
+                }
+                if let Some(v) = clean(&join(path, key.name), v, key.shape, key.nullable, dropped) {
+                    m.insert(name, v);
+                }
+            }
+            keys.iter()
+                .filter(|k| k.required)
+                .all(|k| m.contains_key(k.name))
+                .then_some(Y::Mapping(m))
+        }),
+    };
+    if v.is_none() {
+        dropped.push(path.to_owned());
+    }
+    v
+}
+
+/// A free-form value (`example`, `default`) as serde_yaml would read it.
+fn any(node: &Node) -> serde_yaml::Value {
+    use serde_yaml::Value as Y;
+    match &node.value {
+        Value::Scalar { text, plain: true } => {
+            serde_yaml::from_str(text).unwrap_or_else(|_| Y::String(text.clone()))
+        }
+        Value::Scalar { text, .. } => Y::String(text.clone()),
+        Value::Seq(items) => Y::Sequence(items.iter().map(any).collect()),
+        Value::Map(pairs) => Y::Mapping(pairs.iter().map(|(k, v)| (any(k), any(v))).collect()),
+        Value::Alias => Y::Null,
+    }
+}
+
+fn a(what: &str) -> String {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {what}")
+    } else {
+        format!("a {what}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(src: &str) -> Vec<String> {
+        let root = crate::yaml::parse(src).unwrap();
+        check("t.yaml", &root)
+            .into_iter()
+            .map(|d| format!("{}:{} {}", d.line.unwrap(), d.column.unwrap(), d.message))
+            .collect()
+    }
+
+    /// A spec using every key of the schema: the schema accepts it and serde (the spec types)
+    /// accepts it, so the two stay in step.
+    const EVERY_KEY: &str = r#"
+service: demo
+version: "1.0"
+title: T
+base_url: https://api.dingtalk.io
+models:
+  M:
+    description: d
+    fields:
+      a: { type: array<string>, required: true, description: d, default: [], example: [x], min_items: 1, max_items: 2, secret: true }
+      b: { type: string, min_length: 1, max_length: 2, pattern: "^a", enum: { A: a } }
+      c: { type: int32, minimum: 1, maximum: 2.5 }
+      o: { type: object, fields: { x: { type: string } } }
+  E:
+    enum: { A: a }
+operations:
+  Op:
+    summary: s
+    description: d
+    method: POST
+    path: /p
+    permission: { code: c, description: d }
+    app_types: [internal]
+    idempotent: true
+    auth: none
+    get_body: false
+    params:
+      q: { in: query, type: array<string>, style: json, secret: true }
+      t: { in: query, type: string }
+    response:
+      description: d
+      fields: { n: { type: string }, items: { type: array<string> } }
+      example: "{}"
+    pagination: { cursor: t, page_size: t, next: n, items: items }
+    errors:
+      - { status: 400, code: c, message: m, description: d }
+"#;
+
+    #[test]
+    fn schema_and_spec_types_agree() {
+        let root = crate::yaml::parse(EVERY_KEY).unwrap();
+        assert_eq!(check("t.yaml", &root), []);
+        serde_yaml::from_str::<crate::spec::SpecFile>(EVERY_KEY).unwrap();
+        let mut dropped = Vec::new();
+        let cleaned = cleaned(&root, &mut dropped);
+        assert!(dropped.is_empty(), "{dropped:?}");
+        serde_yaml::from_value::<crate::spec::SpecFile>(cleaned).unwrap();
+        for keys in [
+            ROOT_KEYS,
+            MODEL_KEYS,
+            FIELD_KEYS,
+            OPERATION_KEYS,
+            ERROR_KEYS,
+            RESPONSE_KEYS,
+        ] {
+            for k in keys {
+                assert!(EVERY_KEY.contains(&format!("{}:", k.name)), "{}", k.name);
+            }
+        }
+    }
+
+    #[test]
+    fn reports_every_shape_problem() {
+        let src = "service: wiki\nversion: 2.0\ntitle: t\nbase_url: https://x\noperations:\n  A:\n    summary: s\n    method: GET\n    path: /a\n    params:\n      p: { in: querry, type: string, requird: true }\n      p: { in: query, type: string }\n    response: none\n    errors:\n      - { status: abc, code: x }\n";
+        let p = problems(src);
+        assert_eq!(
+            p,
+            [
+                "2:10 `version` should be a string, found the number `2.0`",
+                "12:7 duplicate parameter `p`",
+                "11:16 invalid `in` value `querry`",
+                "11:38 unknown key `requird` in a field",
+                "15:19 `status` should be an HTTP status number, found the string `abc`",
+            ]
+        );
+    }
+}

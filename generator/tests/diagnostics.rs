@@ -1,0 +1,105 @@
+//! Every malformed spec under `tests/malformed/` must fail with located, helpful errors: the
+//! full rendered report (plain, no colour) of each file is snapshotted.
+
+use std::path::PathBuf;
+
+use dingtalk_openapi_codegen::{compile, Input};
+
+fn corpus() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/malformed");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/malformed exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+            (stem, std::fs::read_to_string(&p).expect("readable spec"))
+        })
+        .collect()
+}
+
+fn report(stem: &str, source: &str) -> String {
+    let name = format!("tests/malformed/{stem}.yaml");
+    match compile(&[Input {
+        name: &name,
+        source,
+    }]) {
+        Ok(_) => panic!("{name} is accepted, but it is in the malformed corpus"),
+        Err(d) => {
+            for diag in &d.0 {
+                assert!(
+                    diag.line.is_some() && diag.column.is_some(),
+                    "{name}: unlocated diagnostic: {diag:?}"
+                );
+                assert!(diag.help.is_some(), "{name}: no help: {diag:?}");
+            }
+            d.render(false)
+        }
+    }
+}
+
+#[test]
+fn malformed_specs_report_located_errors() {
+    let corpus = corpus();
+    assert!(corpus.len() >= 30, "only {} malformed specs", corpus.len());
+    for (stem, source) in &corpus {
+        let rendered = report(stem, source);
+        assert!(
+            !rendered.contains('\u{1b}'),
+            "{stem}: colour in plain output"
+        );
+        insta::with_settings!({ snapshot_suffix => stem.as_str(), prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!("malformed", rendered);
+        });
+    }
+}
+
+#[test]
+fn every_file_is_reported_in_one_run() {
+    let corpus = corpus();
+    let pick = |stem: &str| {
+        corpus
+            .iter()
+            .find(|(s, _)| s == stem)
+            .map(|(s, src)| (format!("tests/malformed/{s}.yaml"), src.clone()))
+            .expect("corpus file")
+    };
+    let files = [
+        pick("yaml_unclosed_bracket"),
+        pick("unknown_types"),
+        pick("many_problems"),
+    ];
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|(name, source)| Input { name, source })
+        .collect();
+    let d = compile(&inputs).expect_err("all three are malformed");
+    for (name, _) in &files {
+        assert!(d.0.iter().any(|d| &d.file == name), "nothing for {name}");
+    }
+    assert_eq!(d.0.len(), 1 + 3 + 6);
+}
+
+#[test]
+fn valid_specs_have_no_problems() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    for dir in ["spec", "tests/fixtures"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|x| x == "yaml") {
+                let source = std::fs::read_to_string(&path).expect("readable");
+                let name = format!("{dir}/{}", path.file_name().unwrap().to_string_lossy());
+                if let Err(d) = compile(&[Input {
+                    name: &name,
+                    source: &source,
+                }]) {
+                    panic!("{d}");
+                }
+            }
+        }
+    }
+}
