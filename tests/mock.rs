@@ -675,7 +675,11 @@ async fn the_tour_calls_every_operation_and_ends_with_the_typed_error() {
     // Every operation of the default services has a typed call in the tour.
     assert_eq!(summary.typed.len(), all.len(), "{text}");
     assert!(summary.untyped.is_empty(), "{text}");
-    for secret in ["demo-app-secret", "demo-suite-secret", "fw8ef8we8f76e6f7s8df8s"] {
+    for secret in [
+        "demo-app-secret",
+        "demo-suite-secret",
+        "fw8ef8we8f76e6f7s8df8s",
+    ] {
         assert!(!text.contains(secret), "{secret} printed:\n{text}");
     }
     assert!(summary.typed_error, "{text}");

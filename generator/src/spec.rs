@@ -77,9 +77,6 @@ pub struct Field {
     /// Parameters only: how a query value is encoded.
     #[serde(default)]
     pub style: Option<QueryStyle>,
-    /// A credential or other secret: never logged or shown in `Debug` output.
-    #[serde(default)]
-    pub secret: bool,
 }
 
 /// Documented limits of a value.
