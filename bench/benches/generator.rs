@@ -3,17 +3,15 @@
 //! `cargo bench -p dingtalk-openapi-bench --bench generator [-- --quick]`
 //!
 //! For 10, 100, 1,000 and 3,250 synthetic operations (files of 26, as in the real API), and
-//! for the seed spec: the best of N runs of each stage (load + check + lower, emit, format) and of
-//! the whole `generate`, time per operation, the scaling ratio time(1000)/time(100) (linear ≈ 10)
+//! for the seed spec: the best of N runs of each stage on one thread (load + check + lower, emit,
+//! syn::parse2, prettyplease) and of the whole `generate` (which formats files on all cores), time per operation, the scaling ratio time(1000)/time(100) (linear ≈ 10)
 //! and lines of generated Rust per operation.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use dingtalk_openapi_bench::{specs, SEED};
-use dingtalk_openapi_codegen::{
-    compile, emit, format, generate, lines_per_operation, Input, Options,
-};
+use dingtalk_openapi_codegen::{compile, emit, generate, lines_per_operation, Input, Options};
 
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -64,11 +62,15 @@ fn measure(label: &str, files: &[(String, String)], runs: usize) -> Row {
             .map(|s| emit::service(s, &opts))
             .collect::<Vec<_>>()
     });
-    let (t_format, _) = best(runs, || {
+    // `format` is syn::parse2 (tokens → syntax tree) then prettyplease (tree → text).
+    let (t_parse, files) = best(runs, || {
         tokens
             .iter()
-            .map(|t| format(t.clone(), "x").expect("formats"))
+            .map(|t| syn::parse2::<syn::File>(t.clone()).expect("parses"))
             .collect::<Vec<_>>()
+    });
+    let (t_print, _) = best(runs, || {
+        files.iter().map(prettyplease::unparse).collect::<Vec<_>>()
     });
     let (total, generated) = best(runs, || {
         generate(&inputs, &opts).unwrap_or_else(|d| panic!("{d}"))
@@ -77,12 +79,13 @@ fn measure(label: &str, files: &[(String, String)], runs: usize) -> Row {
     let per_op = |d: Duration| d.as_secs_f64() * 1e6 / ops as f64;
     let lpo = lines_per_operation(&generated);
     println!(
-        "{label:>10} {ops:>6} ops {files:>4} files | generate {total:>9.1} ms = {:>6.1} µs/op | load+check {:>6.1} µs/op  emit {:>6.1} µs/op  format {:>6.1} µs/op | {lpo:>6.1} lines/op",
+        "{label:>9} {ops:>5} ops {n:>3} files | generate {total:>7.1} ms = {:>6.1} µs/op | one thread: load+check {:>5.1}, emit {:>5.1}, parse2 {:>5.1}, prettyplease {:>5.1} µs/op | {lpo:>5.1} lines/op",
         per_op(total),
         per_op(t_compile),
         per_op(t_emit),
-        per_op(t_format),
-        files = files.len(),
+        per_op(t_parse),
+        per_op(t_print),
+        n = inputs.len(),
         total = total.as_secs_f64() * 1e3,
     );
     Row {

@@ -101,17 +101,68 @@ pub fn format(tokens: proc_macro2::TokenStream, origin: &str) -> Result<String, 
 }
 
 /// Runs the whole pipeline over spec files: one formatted module per service version.
+///
+/// Services are emitted and formatted on up to `available_parallelism` threads (formatting is
+/// most of the time); the output does not depend on the number of threads.
 pub fn generate(inputs: &[Input<'_>], opts: &Options) -> Result<Vec<Generated>, Diagnostics> {
     let services = compile(inputs)?;
-    let mut out = Vec::with_capacity(services.len());
-    for (service, input) in services.into_iter().zip(inputs) {
-        let source = format(emit::service(&service, opts), input.name).map_err(|e| {
-            Diagnostics(vec![Diagnostic::new(input.name, "", e)
-                .help("this is a generator bug; please report it with the spec")])
-        })?;
-        out.push(Generated { service, source });
+    let one = |service: model::Service, input: &Input<'_>| {
+        format(emit::service(&service, opts), input.name)
+            .map(|source| Generated { service, source })
+            .map_err(|e| {
+                Diagnostic::new(input.name, "", e)
+                    .help("this is a generator bug; please report it with the spec")
+            })
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(services.len());
+    let results: Vec<Result<Generated, Diagnostic>> = if threads <= 1 {
+        services
+            .into_iter()
+            .zip(inputs)
+            .map(|(s, i)| one(s, i))
+            .collect()
+    } else {
+        // Contiguous shares of about equal size, joined back in order.
+        let mut jobs: Vec<_> = services.into_iter().zip(inputs).collect();
+        let size = jobs.len().div_ceil(threads);
+        let mut shares = Vec::new();
+        while !jobs.is_empty() {
+            let rest = jobs.split_off(size.min(jobs.len()));
+            shares.push(std::mem::replace(&mut jobs, rest));
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = shares
+                .into_iter()
+                .map(|share| {
+                    scope.spawn(move || {
+                        share
+                            .into_iter()
+                            .map(|(s, i)| one(s, i))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    let mut out = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(g) => out.push(g),
+            Err(d) => problems.push(d),
+        }
     }
-    Ok(out)
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Diagnostics(problems))
+    }
 }
 
 /// Lines of generated code per operation: total non-blank lines over the number of operations.
