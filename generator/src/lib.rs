@@ -110,14 +110,16 @@ pub fn generate(inputs: &[Input<'_>], opts: &Options) -> Result<Vec<Generated>, 
         format(emit::service(&service, opts), input.name)
             .map(|source| Generated { service, source })
             .map_err(|e| {
-                Diagnostic::new(input.name, "", e)
-                    .help("this is a generator bug; please report it with the spec")
+                Box::new(
+                    Diagnostic::new(input.name, "", e)
+                        .help("this is a generator bug; please report it with the spec"),
+                )
             })
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(services.len());
-    let results: Vec<Result<Generated, Diagnostic>> = if threads <= 1 {
+    let results: Vec<Result<Generated, Box<Diagnostic>>> = if threads <= 1 {
         services
             .into_iter()
             .zip(inputs)
@@ -155,7 +157,7 @@ pub fn generate(inputs: &[Input<'_>], opts: &Options) -> Result<Vec<Generated>, 
     for r in results {
         match r {
             Ok(g) => out.push(g),
-            Err(d) => problems.push(d),
+            Err(d) => problems.push(*d),
         }
     }
     if problems.is_empty() {
