@@ -33,6 +33,42 @@ pub struct Endpoint {
     pub response_body: bool,
 }
 
+impl Endpoint {
+    /// The endpoint of one operation of this service: its name, method and path template.
+    pub const fn op(self, operation: &'static str, method: Method, path: &'static str) -> Self {
+        Endpoint {
+            operation,
+            method,
+            path,
+            ..self
+        }
+    }
+
+    /// Marks a call that must not be repeated once it may have reached the server.
+    pub const fn not_idempotent(self) -> Self {
+        Endpoint {
+            idempotent: false,
+            ..self
+        }
+    }
+
+    /// Marks a call sent without the access-token header (token endpoints).
+    pub const fn anonymous(self) -> Self {
+        Endpoint {
+            auth: false,
+            ..self
+        }
+    }
+
+    /// Marks a call whose 2xx answer has no body.
+    pub const fn no_response_body(self) -> Self {
+        Endpoint {
+            response_body: false,
+            ..self
+        }
+    }
+}
+
 /// HTTP methods the spec allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
