@@ -102,10 +102,10 @@ fn main() {
     let runs = |ops: usize| {
         if quick {
             1
-        } else if ops >= 1000 {
+        } else if ops > 1000 {
             3
         } else {
-            10
+            5
         }
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

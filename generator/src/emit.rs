@@ -33,16 +33,15 @@ impl Default for Options {
 pub fn service(svc: &Service, opts: &Options) -> TokenStream {
     let runtime: syn::Path =
         syn::parse_str(&opts.runtime).unwrap_or_else(|_| syn::parse_quote!(crate));
-    let handle = handle(svc, opts);
-    let ops = svc.operations.iter().map(operation);
-    let types = svc.types.iter().map(type_def);
-    quote! {
+    let mut out = quote! {
         #[allow(unused_imports)]
         use #runtime::runtime as rt;
-        #handle
-        #(#ops)*
-        #(#types)*
-    }
+    };
+    // Extending by value moves each item's tokens; `#(#items)*` in `quote!` would copy them.
+    out.extend(handle(svc, opts));
+    out.extend(svc.operations.iter().map(operation));
+    out.extend(svc.types.iter().map(type_def));
+    out
 }
 
 fn docs(lines: &[String]) -> TokenStream {
