@@ -3,8 +3,9 @@
 //! `cargo bench -p dingtalk-openapi-bench --bench generator [-- --quick]`
 //!
 //! For 10, 100, 1,000 and 3,250 synthetic operations (files of 26, as in the real API), and
-//! for the seed spec: the best of N runs of each stage on one thread (load + check + lower, emit,
-//! syn::parse2, prettyplease) and of the whole `generate` (which formats files on all cores), time per operation, the scaling ratio time(1000)/time(100) (linear ≈ 10)
+//! for the seed spec: the best of N runs of each stage (compile = load + check + lower, on all
+//! cores; emit,
+//! syn::parse2 and prettyplease on one thread) and of the whole `generate` (all cores), time per operation, the scaling ratio time(1000)/time(100) (linear ≈ 10)
 //! and lines of generated Rust per operation.
 
 use std::path::Path;
@@ -79,7 +80,7 @@ fn measure(label: &str, files: &[(String, String)], runs: usize) -> Row {
     let per_op = |d: Duration| d.as_secs_f64() * 1e6 / ops as f64;
     let lpo = lines_per_operation(&generated);
     println!(
-        "{label:>9} {ops:>5} ops {n:>3} files | generate {total:>7.1} ms = {:>6.1} µs/op | one thread: load+check {:>5.1}, emit {:>5.1}, parse2 {:>5.1}, prettyplease {:>5.1} µs/op | {lpo:>5.1} lines/op",
+        "{label:>9} {ops:>5} ops {n:>3} files | generate {total:>7.1} ms = {:>6.1} µs/op | compile (all cores) {:>5.1}; one thread: emit {:>5.1}, parse2 {:>5.1}, prettyplease {:>5.1} µs/op | {lpo:>5.1} lines/op",
         per_op(total),
         per_op(t_compile),
         per_op(t_emit),

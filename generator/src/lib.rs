@@ -45,34 +45,42 @@ pub fn load(input: Input<'_>) -> Result<spec::SpecFile, Diagnostics> {
     })
 }
 
-/// Loads and checks spec files, lowering each into the model. Reports every problem found.
+/// Loads and checks spec files (in parallel), lowering each into the model. Reports every
+/// problem found, in file order.
 pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics> {
+    let one = |input: &Input<'_>| match load(*input) {
+        Err(d) => (None, d.0),
+        Ok(spec) => {
+            let mut found = check::check(input.name, &spec);
+            for d in &mut found {
+                if let Some((line, col)) = diagnostic::locate(input.source, &d.key) {
+                    d.line = Some(line);
+                    d.column = Some(col);
+                }
+            }
+            let service = found.is_empty().then(|| model::lower(&spec));
+            (service, found)
+        }
+    };
     let mut problems = Vec::new();
     let mut services = Vec::new();
-    for input in inputs {
-        match load(*input) {
-            Err(d) => problems.extend(d.0),
-            Ok(spec) => {
-                let mut found = check::check(input.name, &spec);
-                for d in &mut found {
-                    if let Some((line, col)) = diagnostic::locate(input.source, &d.key) {
-                        d.line = Some(line);
-                        d.column = Some(col);
-                    }
-                }
-                if found.is_empty() {
-                    services.push(model::lower(&spec));
-                }
-                problems.extend(found);
-            }
+    let mut names = Vec::new();
+    for ((service, found), input) in par_map(inputs.iter().collect(), one)
+        .into_iter()
+        .zip(inputs)
+    {
+        problems.extend(found);
+        if let Some(s) = service {
+            services.push(s);
+            names.push(input.name);
         }
     }
     let mut modules = std::collections::BTreeMap::new();
-    for (svc, input) in services.iter().zip(inputs) {
-        if let Some(first) = modules.insert(svc.module.clone(), input.name) {
+    for (svc, name) in services.iter().zip(&names) {
+        if let Some(first) = modules.insert(svc.module.clone(), *name) {
             problems.push(
                 Diagnostic::new(
-                    input.name,
+                    name,
                     "service",
                     format!(
                         "{} {} is also declared in `{first}`",
@@ -160,8 +168,8 @@ fn single_line_fns(src: &str) -> String {
 
 /// Runs the whole pipeline over spec files: one formatted module per service version.
 ///
-/// Services are emitted and formatted on up to `available_parallelism` threads (formatting is
-/// most of the time); the output does not depend on the number of threads.
+/// Files are loaded, checked, emitted and formatted on up to `available_parallelism` threads
+/// ([`par_map`]); the output does not depend on the number of threads.
 pub fn generate(inputs: &[Input<'_>], opts: &Options) -> Result<Vec<Generated>, Diagnostics> {
     let services = compile(inputs)?;
     let one = |service: model::Service, input: &Input<'_>| {
@@ -174,42 +182,8 @@ pub fn generate(inputs: &[Input<'_>], opts: &Options) -> Result<Vec<Generated>, 
                 )
             })
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(services.len());
-    let results: Vec<Result<Generated, Box<Diagnostic>>> = if threads <= 1 {
-        services
-            .into_iter()
-            .zip(inputs)
-            .map(|(s, i)| one(s, i))
-            .collect()
-    } else {
-        // Contiguous shares of about equal size, joined back in order.
-        let mut jobs: Vec<_> = services.into_iter().zip(inputs).collect();
-        let size = jobs.len().div_ceil(threads);
-        let mut shares = Vec::new();
-        while !jobs.is_empty() {
-            let rest = jobs.split_off(size.min(jobs.len()));
-            shares.push(std::mem::replace(&mut jobs, rest));
-        }
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = shares
-                .into_iter()
-                .map(|share| {
-                    scope.spawn(move || {
-                        share
-                            .into_iter()
-                            .map(|(s, i)| one(s, i))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
-    };
+    let jobs: Vec<_> = services.into_iter().zip(inputs).collect();
+    let results = par_map(jobs, |(s, i)| one(s, i));
     let mut out = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for r in results {
@@ -223,6 +197,34 @@ pub fn generate(inputs: &[Input<'_>], opts: &Options) -> Result<Vec<Generated>, 
     } else {
         Err(Diagnostics(problems))
     }
+}
+
+/// `items.map(f)` on up to `available_parallelism` threads, in contiguous shares of about
+/// equal size, joined back in order: the result does not depend on the number of threads.
+fn par_map<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let size = items.len().div_ceil(threads);
+    let mut shares = Vec::new();
+    while !items.is_empty() {
+        let rest = items.split_off(size.min(items.len()));
+        shares.push(std::mem::replace(&mut items, rest));
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| scope.spawn(move || share.into_iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Lines of generated code per operation: total non-blank lines over the number of operations.
