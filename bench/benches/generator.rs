@@ -3,10 +3,10 @@
 //! `cargo bench -p dingtalk-openapi-bench --bench generator [-- --quick]`
 //!
 //! For 10, 100, 1,000 and 3,250 synthetic operations (files of 26, as in the real API), and
-//! for the seed spec: the best of N runs of each stage (compile = load + check + lower, on all
-//! cores; emit,
-//! syn::parse2 and prettyplease on one thread) and of the whole `generate` (all cores), time per operation, the scaling ratio time(1000)/time(100) (linear ≈ 10)
-//! and lines of generated Rust per operation.
+//! for the seed spec: the best of N runs of the whole `generate` (all cores) and of each stage
+//! (compile = load + check + lower on all cores; emit, syn::parse2 and prettyplease on one
+//! thread), time per operation, the scaling ratio time(1000)/time(100) (linear ≈ 10) and lines
+//! of generated Rust per operation.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
