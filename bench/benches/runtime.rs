@@ -231,15 +231,22 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    // `-- --profile-sdk`: only SDK calls, for `perf record`.
-    if std::env::args().any(|a| a == "--profile-sdk") {
+    // `-- --profile-sdk` / `-- --profile-hand`: 20,000 calls of one kind, for `perf record`.
+    let profile = |kind: &str| std::env::args().any(|a| a == format!("--profile-{kind}"));
+    if profile("sdk") || profile("hand") {
+        let sdk = profile("sdk");
         rt.block_on(async {
             let base = serve(serde_json::json!({ "workspace": workspace(0) }).to_string()).await;
             let client = Client::builder(AccessToken::new(TOKEN))
-                .base_url(base)
+                .base_url(base.clone())
                 .build();
+            let http = reqwest::Client::new();
             for _ in 0..20_000 {
-                black_box(by_sdk(&client).await);
+                if sdk {
+                    black_box(by_sdk(&client).await);
+                } else {
+                    black_box(by_hand(&http, &base).await);
+                }
             }
         });
         return;
