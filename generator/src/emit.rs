@@ -33,16 +33,15 @@ impl Default for Options {
 pub fn service(svc: &Service, opts: &Options) -> TokenStream {
     let runtime: syn::Path =
         syn::parse_str(&opts.runtime).unwrap_or_else(|_| syn::parse_quote!(crate));
-    let handle = handle(svc, opts);
-    let ops = svc.operations.iter().map(operation);
-    let types = svc.types.iter().map(type_def);
-    quote! {
+    let mut out = quote! {
         #[allow(unused_imports)]
         use #runtime::runtime as rt;
-        #handle
-        #(#ops)*
-        #(#types)*
-    }
+    };
+    // Extending by value moves each item's tokens; `#(#items)*` in `quote!` would copy them.
+    out.extend(handle(svc, opts));
+    out.extend(svc.operations.iter().map(operation));
+    out.extend(svc.types.iter().map(type_def));
+    out
 }
 
 fn docs(lines: &[String]) -> TokenStream {
@@ -104,7 +103,11 @@ fn field_ty(f: &FieldDef) -> TokenStream {
 
 /// An argument type that is easy to call with, and the expression converting it.
 fn arg(f: &FieldDef) -> (TokenStream, TokenStream) {
-    let name = ident(&f.ident);
+    arg_named(f, &ident(&f.ident))
+}
+
+/// [`arg`] for a variable of another name (setters take `value`).
+fn arg_named(f: &FieldDef, name: &Ident) -> (TokenStream, TokenStream) {
     match &f.ty {
         RustType::String => (quote!(impl Into<String>), quote!(#name.into())),
         RustType::Secret => (quote!(impl Into<rt::Secret>), quote!(#name.into())),
@@ -236,12 +239,8 @@ fn snake_variant(v: &str) -> String {
 
 fn enum_def(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
-    let mut doc_lines = e.docs.clone();
-    if !doc_lines.is_empty() {
-        doc_lines.push(String::new());
-    }
-    doc_lines.push("Values this SDK does not know decode into `Unknown`.".to_owned());
-    let doc = docs(&doc_lines);
+    // Values the SDK does not know: the `Unknown` variant's own doc says so.
+    let doc = docs(&e.docs);
     let (container, variants) = variants(e);
     quote! {
         #doc
@@ -250,7 +249,7 @@ fn enum_def(e: &Enum) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// A value this SDK does not know, as sent.
+            /// A value this SDK does not know, as sent (decoded, never an error).
             #[serde(untagged)]
             Unknown(String),
         }
@@ -392,7 +391,8 @@ fn operation(op: &Operation) -> TokenStream {
         let doc = docs(&f.docs);
         let n = ident(&f.ident);
         let setter = setter_name(f);
-        let (t, conv) = arg(f);
+        let value = format_ident!("value");
+        let (t, conv) = arg_named(f, &value);
         let target = if f.location == Location::Body {
             quote!(self.body.#n)
         } else {
@@ -400,7 +400,7 @@ fn operation(op: &Operation) -> TokenStream {
         };
         quote! {
             #doc
-            pub fn #setter(mut self, #n: #t) -> Self {
+            pub fn #setter(mut self, #value: #t) -> Self {
                 #target = Some(#conv);
                 self
             }
@@ -422,9 +422,9 @@ fn operation(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", crate::names::pascal(&op.method));
     // Only what differs from the service defaults (idempotent, authenticated, JSON answer).
     let flags = [
-        (!op.idempotent).then(|| quote!(idempotent: false,)),
-        (!op.auth).then(|| quote!(auth: false,)),
-        op.response.is_none().then(|| quote!(response_body: false,)),
+        (!op.idempotent).then(|| quote!(.not_idempotent())),
+        (!op.auth).then(|| quote!(.anonymous())),
+        op.response.is_none().then(|| quote!(.no_response_body())),
     ]
     .into_iter()
     .flatten();
@@ -440,21 +440,16 @@ fn operation(op: &Operation) -> TokenStream {
             #body_field
         }
         impl #name {
+            const ENDPOINT: rt::Endpoint = SERVICE.op(#op_name, rt::Method::#method, #path) #(#flags)*;
             #(#setters)*
             /// Describes the request without sending it (to set per-call options or inspect it).
             pub fn build(self) -> rt::Request<#out, #err> {
-                rt::Request::new(self.client, &rt::Endpoint {
-                    operation: #op_name,
-                    method: rt::Method::#method,
-                    path: #path,
-                    #(#flags)*
-                    ..SERVICE
-                })
+                rt::Request::new(self.client, &Self::ENDPOINT)
                 #(#calls)*
                 #body_call
             }
             /// Sends the request and decodes the answer.
-            pub async fn send(self) -> Result<#out, rt::Error<#err>> {
+            pub async fn send(self) -> rt::Result<#out, #err> {
                 self.build().send().await
             }
         }

@@ -96,65 +96,18 @@ fn deserialize(input: Input<'_>, tree: &yaml::Node) -> Result<spec::SpecFile, Di
     })
 }
 
-/// Loads and checks spec files, lowering each into the model. Reports every problem found.
+/// Loads and checks spec files (in parallel), lowering each into the model. Reports every
+/// problem found, in file order.
 pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics> {
     let mut problems = Vec::new();
     let mut services = Vec::new();
-    for input in inputs {
-        let tree = match tree(*input) {
-            Ok(t) => t,
-            Err(d) => {
-                problems.extend(d.0);
-                continue;
-            }
-        };
-        // Shape problems first; then the semantic checks on what is left, so one run reports
-        // every problem. Findings about a part the shape check dropped are consequences, not news.
-        let mut shape = schema::check(input.name, &tree);
-        let parsed = if shape.is_empty() {
-            deserialize(*input, &tree)
-        } else {
-            let mut dropped = Vec::new();
-            let value = schema::cleaned(&tree, &mut dropped);
-            let parsed = serde_yaml::from_value::<spec::SpecFile>(value)
-                .map_err(|_| Diagnostics(Vec::new()));
-            for d in &mut shape {
-                d.attach_source(input.source);
-            }
-            problems.extend(shape);
-            parsed
-                .map(|spec| (spec, dropped))
-                .and_then(|(spec, dropped)| {
-                    let mut found = check::check(input.name, &spec);
-                    found.retain(|d| !is_consequence(d, &dropped));
-                    for d in &mut found {
-                        if let Some(pos) = diagnostic::locate_at(&tree, &d.key, d.on_key) {
-                            d.set_pos(pos);
-                        }
-                        d.attach_source(input.source);
-                    }
-                    problems.extend(found);
-                    Err(Diagnostics(Vec::new()))
-                })
-        };
-        match parsed {
-            Err(d) => problems.extend(d.0),
-            Ok(spec) => {
-                let mut found = check::check(input.name, &spec);
-                for d in &mut found {
-                    if d.span.is_none() {
-                        if let Some(pos) = diagnostic::locate_at(&tree, &d.key, d.on_key) {
-                            d.set_pos(pos);
-                        }
-                    }
-                    d.attach_source(input.source);
-                }
-                if found.is_empty() {
-                    let svc = model::lower(&spec);
-                    services.push((svc, *input, tree));
-                }
-                problems.extend(found);
-            }
+    for ((service, found), input) in par_map(inputs.iter().collect(), |i| compile_one(*i))
+        .into_iter()
+        .zip(inputs)
+    {
+        problems.extend(found);
+        if let Some((svc, tree)) = service {
+            services.push((svc, *input, tree));
         }
     }
     let mut modules = std::collections::BTreeMap::new();
@@ -183,6 +136,57 @@ pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics>
     }
 }
 
+/// A compiled file: its service and YAML tree when it has no problem, and its problems.
+type Compiled = (Option<(model::Service, yaml::Node)>, Vec<Diagnostic>);
+
+/// Loads, checks and lowers one spec file.
+fn compile_one(input: Input<'_>) -> Compiled {
+    let tree = match tree(input) {
+        Ok(t) => t,
+        Err(d) => return (None, d.0),
+    };
+    // Shape problems first; then the semantic checks on what is left, so one run reports every
+    // problem. Findings about a part the shape check dropped are consequences, not news.
+    let mut shape = schema::check(input.name, &tree);
+    if !shape.is_empty() {
+        let mut dropped = Vec::new();
+        let value = schema::cleaned(&tree, &mut dropped);
+        for d in &mut shape {
+            d.attach_source(input.source);
+        }
+        if let Ok(spec) = serde_yaml::from_value::<spec::SpecFile>(value) {
+            let mut found = check::check(input.name, &spec);
+            found.retain(|d| !is_consequence(d, &dropped));
+            for d in &mut found {
+                if let Some(pos) = diagnostic::locate_at(&tree, &d.key, d.on_key) {
+                    d.set_pos(pos);
+                }
+                d.attach_source(input.source);
+            }
+            shape.extend(found);
+        }
+        return (None, shape);
+    }
+    let spec = match deserialize(input, &tree) {
+        Ok(spec) => spec,
+        Err(d) => return (None, d.0),
+    };
+    let mut found = check::check(input.name, &spec);
+    for d in &mut found {
+        if d.span.is_none() {
+            if let Some(pos) = diagnostic::locate_at(&tree, &d.key, d.on_key) {
+                d.set_pos(pos);
+            }
+        }
+        d.attach_source(input.source);
+    }
+    if found.is_empty() {
+        (Some((model::lower(&spec), tree)), found)
+    } else {
+        (None, found)
+    }
+}
+
 /// Whether a semantic finding is only the consequence of a part the shape check dropped: it is
 /// inside or about a dropped part (a field without its `type`, a model with a broken field).
 fn is_consequence(d: &Diagnostic, dropped: &[String]) -> bool {
@@ -207,17 +211,64 @@ pub fn format(tokens: proc_macro2::TokenStream, origin: &str) -> Result<String, 
 }
 
 /// Runs the whole pipeline over spec files: one formatted module per service version.
+///
+/// Files are loaded, checked, emitted and formatted on up to `available_parallelism` threads
+/// ([`par_map`]); the output does not depend on the number of threads.
 pub fn generate(inputs: &[Input<'_>], opts: &Options) -> Result<Vec<Generated>, Diagnostics> {
     let services = compile(inputs)?;
-    let mut out = Vec::with_capacity(services.len());
-    for (service, input) in services.into_iter().zip(inputs) {
-        let source = format(emit::service(&service, opts), input.name).map_err(|e| {
-            Diagnostics(vec![Diagnostic::new(input.name, "", e)
-                .help("this is a generator bug; please report it with the spec")])
-        })?;
-        out.push(Generated { service, source });
+    let one = |service: model::Service, input: &Input<'_>| {
+        format(emit::service(&service, opts), input.name)
+            .map(|source| Generated { service, source })
+            .map_err(|e| {
+                Box::new(
+                    Diagnostic::new(input.name, "", e)
+                        .help("this is a generator bug; please report it with the spec"),
+                )
+            })
+    };
+    let jobs: Vec<_> = services.into_iter().zip(inputs).collect();
+    let results = par_map(jobs, |(s, i)| one(s, i));
+    let mut out = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(g) => out.push(g),
+            Err(d) => problems.push(*d),
+        }
     }
-    Ok(out)
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Diagnostics(problems))
+    }
+}
+
+/// `items.map(f)` on up to `available_parallelism` threads, in contiguous shares of about
+/// equal size, joined back in order: the result does not depend on the number of threads.
+fn par_map<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let size = items.len().div_ceil(threads);
+    let mut shares = Vec::new();
+    while !items.is_empty() {
+        let rest = items.split_off(size.min(items.len()));
+        shares.push(std::mem::replace(&mut items, rest));
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| scope.spawn(move || share.into_iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Lines of generated code per operation: total non-blank lines over the number of operations.

@@ -429,11 +429,15 @@ fn field_docs(f: &spec::Field) -> Vec<String> {
         "Example:",
         f.example.as_ref().map(|d| format!("`{}`", yaml_scalar(d))),
     );
+    // Compact: the facts end the description's last line rather than opening a paragraph.
     if !facts.is_empty() {
-        if !docs.is_empty() {
-            docs.push(String::new());
+        match docs.last_mut() {
+            Some(last) if !last.is_empty() => {
+                last.push(' ');
+                last.push_str(&facts.join(" "));
+            }
+            _ => docs.push(facts.join(" ")),
         }
-        docs.push(facts.join(" "));
     }
     docs
 }
@@ -444,15 +448,14 @@ fn error_docs(e: &spec::ErrorEntry) -> Vec<String> {
         line.push_str(": ");
         line.push_str(d.trim());
     }
-    let mut docs = vec![line];
     if let Some(m) = e
         .message
         .as_deref()
         .filter(|m| !m.trim().is_empty() && m.trim() != "%s")
     {
-        docs.push(format!("Message: \"{}\"", m.trim()));
+        line.push_str(&format!(" Message: \"{}\"", m.trim()));
     }
-    docs
+    vec![line]
 }
 
 fn operation_docs(name: &str, op: &spec::Operation, method: &str) -> Vec<String> {
@@ -462,27 +465,29 @@ fn operation_docs(name: &str, op: &spec::Operation, method: &str) -> Vec<String>
         docs.extend(doc_lines(Some(d)));
     }
     docs.push(String::new());
-    docs.push(format!("`{method} {}`", op.path));
+    // One line: request, permission and app types.
+    let mut line = format!("`{method} {}`", op.path);
     if let Some(p) = &op.permission {
         let what = p
             .description
             .as_deref()
             .map(|d| format!(" ({})", d.trim()))
             .unwrap_or_default();
-        docs.push(format!("- Permission: `{}`{what}", p.code));
+        line.push_str(&format!(" · permission `{}`{what}", p.code));
     }
     if !op.app_types.is_empty() {
-        docs.push(format!("- App types: {}", op.app_types.join(", ")));
+        line.push_str(&format!(" · app types: {}", op.app_types.join(", ")));
     }
     if op.auth == Some(Auth::None) {
-        docs.push("- Anonymous: sends no access token.".to_owned());
+        line.push_str(" · anonymous: sends no access token");
     }
     if let Some(p) = &op.pagination {
-        docs.push(format!(
-            "- Paginated: cursor `{}`, next cursor in `{}`, items in `{}`.",
+        line.push_str(&format!(
+            " · paginated: cursor `{}`, next cursor in `{}`, items in `{}`",
             p.cursor, p.next, p.items
         ));
     }
+    docs.push(line);
     docs
 }
 

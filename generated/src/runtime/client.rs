@@ -21,7 +21,8 @@ pub(crate) struct Inner {
     /// Overrides every operation's default host when set (e.g. `https://api.dingtalk.com`).
     pub(crate) base_url: Option<String>,
     pub(crate) tokens: Arc<dyn TokenProvider>,
-    pub(crate) user_agent: String,
+    /// Validated once here rather than on every request; `None` if it cannot be a header value.
+    pub(crate) user_agent: Option<reqwest::header::HeaderValue>,
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
@@ -160,9 +161,13 @@ impl ClientBuilder {
                 http,
                 base_url: self.base_url,
                 tokens: self.tokens,
-                user_agent: self.user_agent.unwrap_or_else(|| {
-                    format!("dingtalk-openapi-rust/{}", env!("CARGO_PKG_VERSION"))
-                }),
+                user_agent: match self.user_agent {
+                    Some(ua) => reqwest::header::HeaderValue::try_from(ua).ok(),
+                    None => Some(reqwest::header::HeaderValue::from_static(concat!(
+                        "dingtalk-openapi-rust/",
+                        env!("CARGO_PKG_VERSION")
+                    ))),
+                },
                 attempt_timeout: self.attempt_timeout,
                 operation_timeout: self.operation_timeout,
                 retry: self.retry,

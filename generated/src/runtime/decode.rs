@@ -104,10 +104,24 @@ pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
             b"",
         ));
     }
+    // Most answers arrive in one chunk: decode it in place, copying only when there are more.
+    let mut first = None;
     let mut body = Vec::new();
     loop {
         match response.chunk().await {
+            Ok(Some(chunk)) if first.is_none() && body.is_empty() => {
+                if chunk.len() > limit {
+                    return Attempt::fail(invalid(
+                        format!("the body is larger than the {limit}-byte limit"),
+                        b"",
+                    ));
+                }
+                first = Some(chunk);
+            }
             Ok(Some(chunk)) => {
+                if let Some(f) = first.take() {
+                    body.extend_from_slice(&f);
+                }
                 if body.len() + chunk.len() > limit {
                     return Attempt::fail(invalid(
                         format!("the body is larger than the {limit}-byte limit"),
@@ -120,9 +134,10 @@ pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
             Err(e) => return Attempt::fail(transport(e, attempts)),
         }
     }
+    let body: &[u8] = first.as_deref().unwrap_or(&body);
     let result =
-        decode_body(status, &headers, &body, has_body, sensitive, attempts).map_err(|e| match e {
-            Decoded::Invalid(reason) => invalid(reason, &body),
+        decode_body(status, &headers, body, has_body, sensitive, attempts).map_err(|e| match e {
+            Decoded::Invalid(reason) => invalid(reason, body),
             Decoded::Api(e) => Error::Api(*e),
         });
     let result = result.map(|output| Response {

@@ -23,6 +23,9 @@ pub use credentials::{
 pub use error::{ApiError, BuildError, Error, ErrorKind, InvalidResponse, TransportError};
 pub use limit::RateLimit;
 pub use request::{Endpoint, Method, Request, Response, ResponseMeta};
+
+/// What a call returns: its output, or an [`Error`] with the operation's error codes `E`.
+pub type Result<O, E> = std::result::Result<O, Error<E>>;
 pub use retry::RetryPolicy;
 /// Free-form JSON, for fields typed `any` in the spec.
 pub use serde_json::Value;

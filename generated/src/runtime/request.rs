@@ -33,6 +33,42 @@ pub struct Endpoint {
     pub response_body: bool,
 }
 
+impl Endpoint {
+    /// The endpoint of one operation of this service: its name, method and path template.
+    pub const fn op(self, operation: &'static str, method: Method, path: &'static str) -> Self {
+        Endpoint {
+            operation,
+            method,
+            path,
+            ..self
+        }
+    }
+
+    /// Marks a call that must not be repeated once it may have reached the server.
+    pub const fn not_idempotent(self) -> Self {
+        Endpoint {
+            idempotent: false,
+            ..self
+        }
+    }
+
+    /// Marks a call sent without the access-token header (token endpoints).
+    pub const fn anonymous(self) -> Self {
+        Endpoint {
+            auth: false,
+            ..self
+        }
+    }
+
+    /// Marks a call whose 2xx answer has no body.
+    pub const fn no_response_body(self) -> Self {
+        Endpoint {
+            response_body: false,
+            ..self
+        }
+    }
+}
+
 /// HTTP methods the spec allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -160,7 +196,7 @@ impl<O, E> Request<O, E> {
     /// `name.1=…&name.2=…` and objects `name.key=…`, as the official SDKs send them.
     pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
         match serde_json::to_value(value) {
-            Ok(v) => flatten(name, &v, &mut self.query),
+            Ok(v) => flatten(name, v, &mut self.query),
             Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
         }
         self
@@ -234,15 +270,15 @@ impl<O, E> Request<O, E> {
     }
 }
 
-fn flatten(name: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+fn flatten(name: &str, v: serde_json::Value, out: &mut Vec<(String, String)>) {
     use serde_json::Value as J;
     match v {
         J::Null => {}
         J::Bool(b) => out.push((name.to_owned(), b.to_string())),
         J::Number(n) => out.push((name.to_owned(), n.to_string())),
-        J::String(s) => out.push((name.to_owned(), s.clone())),
+        J::String(s) => out.push((name.to_owned(), s)),
         J::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.into_iter().enumerate() {
                 flatten(&format!("{name}.{}", i + 1), item, out);
             }
         }
@@ -414,11 +450,16 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                 .await;
         }
         let base = inner.base_url.as_deref().unwrap_or(self.endpoint.base_url);
+        let Some(user_agent) = &inner.user_agent else {
+            return Attempt::fail(Error::Build(BuildError {
+                message: "the user agent contains characters a header cannot carry".into(),
+            }));
+        };
         let mut rb = inner
             .http
             .request(self.endpoint.method.http(), format!("{base}{}", self.path))
-            .header(ACCEPT, "application/json")
-            .header(USER_AGENT, inner.user_agent.as_str());
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(USER_AGENT, user_agent.clone());
         if !self.query.is_empty() {
             rb = rb.query(&self.query);
         }
@@ -452,7 +493,10 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         }
         if let Some(body) = &self.body {
             rb = rb
-                .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                .header(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/json; charset=utf-8"),
+                )
                 .body(body.clone());
         }
         if let Some(t) = inner.attempt_timeout {
@@ -485,10 +529,10 @@ mod tests {
     #[test]
     fn flattens_like_the_official_sdk() {
         let mut out = Vec::new();
-        flatten("ids", &serde_json::json!(["a", "b"]), &mut out);
-        flatten("flag", &serde_json::json!(false), &mut out);
-        flatten("opt", &serde_json::json!({"x": 1}), &mut out);
-        flatten("none", &serde_json::Value::Null, &mut out);
+        flatten("ids", serde_json::json!(["a", "b"]), &mut out);
+        flatten("flag", serde_json::json!(false), &mut out);
+        flatten("opt", serde_json::json!({"x": 1}), &mut out);
+        flatten("none", serde_json::Value::Null, &mut out);
         let pairs: Vec<(&str, &str)> = out.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         assert_eq!(
             pairs,

@@ -1,0 +1,139 @@
+//! Generator throughput, scaling and generated size, measured side by side in one run.
+//!
+//! `cargo bench -p dingtalk-openapi-bench --bench generator [-- --quick]`
+//!
+//! For 10, 100, 1,000 and 3,250 synthetic operations (files of 26, as in the real API), and
+//! for the seed spec: the best of N runs of the whole `generate` (all cores) and of each stage
+//! (compile = load + check + lower on all cores; emit, syn::parse2 and prettyplease on one
+//! thread), time per operation, the scaling ratio time(1000)/time(100) (linear ≈ 10) and lines
+//! of generated Rust per operation.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use dingtalk_openapi_bench::{specs, SEED};
+use dingtalk_openapi_codegen::{compile, emit, generate, lines_per_operation, Input, Options};
+
+fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut out = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let v = std::hint::black_box(f());
+        best = best.min(t.elapsed());
+        out = Some(v);
+    }
+    (best, out.expect("at least one run"))
+}
+
+fn seed_specs() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("spec/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| {
+            let name = format!("spec/{}", p.file_name().unwrap().to_string_lossy());
+            (name, std::fs::read_to_string(p).expect("spec file"))
+        })
+        .collect()
+}
+
+struct Row {
+    label: String,
+    ops: usize,
+    total: Duration,
+    lines_per_op: f64,
+}
+
+fn measure(label: &str, files: &[(String, String)], runs: usize) -> Row {
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|(name, source)| Input { name, source })
+        .collect();
+    let opts = Options::default();
+    let (t_compile, services) = best(runs, || compile(&inputs).unwrap_or_else(|d| panic!("{d}")));
+    let (t_emit, tokens) = best(runs, || {
+        services
+            .iter()
+            .map(|s| emit::service(s, &opts))
+            .collect::<Vec<_>>()
+    });
+    // `format` is syn::parse2 (tokens → syntax tree) then prettyplease (tree → text).
+    let (t_parse, files) = best(runs, || {
+        tokens
+            .iter()
+            .map(|t| syn::parse2::<syn::File>(t.clone()).expect("parses"))
+            .collect::<Vec<_>>()
+    });
+    let (t_print, _) = best(runs, || {
+        files.iter().map(prettyplease::unparse).collect::<Vec<_>>()
+    });
+    let (total, generated) = best(runs, || {
+        generate(&inputs, &opts).unwrap_or_else(|d| panic!("{d}"))
+    });
+    let ops: usize = services.iter().map(|s| s.operations.len()).sum();
+    let per_op = |d: Duration| d.as_secs_f64() * 1e6 / ops as f64;
+    let lpo = lines_per_operation(&generated);
+    println!(
+        "{label:>9} {ops:>5} ops {n:>3} files | generate {total:>7.1} ms = {:>6.1} µs/op | compile (all cores) {:>5.1}; one thread: emit {:>5.1}, parse2 {:>5.1}, prettyplease {:>5.1} µs/op | {lpo:>5.1} lines/op",
+        per_op(total),
+        per_op(t_compile),
+        per_op(t_emit),
+        per_op(t_parse),
+        per_op(t_print),
+        n = inputs.len(),
+        total = total.as_secs_f64() * 1e3,
+    );
+    Row {
+        label: label.to_owned(),
+        ops,
+        total,
+        lines_per_op: lpo,
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `--quick` keeps one run per size (for CI smoke checks).
+    let quick = std::env::args().any(|a| a == "--quick");
+    let runs = |ops: usize| {
+        if quick {
+            1
+        } else if ops > 1000 {
+            3
+        } else {
+            5
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("generator benchmark: best of N runs per size, {threads} hardware threads");
+    let mut rows = vec![measure("seed", &seed_specs(), runs(5))];
+    for ops in [10, 100, 1000, 3250] {
+        rows.push(measure("synthetic", &specs(ops, SEED), runs(ops)));
+    }
+    let by_ops = |n: usize| {
+        rows.iter()
+            .find(|r| r.label == "synthetic" && r.ops == n)
+            .expect("row")
+    };
+    let ratio = by_ops(1000).total.as_secs_f64() / by_ops(100).total.as_secs_f64();
+    println!("scaling: time(1000)/time(100) = {ratio:.2} (linear = 10)");
+    let full = by_ops(3250);
+    println!(
+        "3,250 operations: {:.2} s (target < 2 s): {}",
+        full.total.as_secs_f64(),
+        if full.total.as_secs_f64() < 2.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    println!(
+        "lines/op: seed {:.1}, synthetic(3250) {:.1} (target ≤ 80)",
+        rows[0].lines_per_op, full.lines_per_op
+    );
+}
