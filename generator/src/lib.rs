@@ -167,9 +167,15 @@ fn compile_one(input: Input<'_>) -> Compiled {
         }
         return (None, shape);
     }
-    let spec = match deserialize(input, &tree) {
+    // The tree passed the shape check: build the spec from it instead of parsing the YAML again
+    // (falling back to the text only for the located message of a gap in the schema).
+    let value = schema::cleaned(&tree, &mut Vec::new());
+    let spec = match serde_yaml::from_value(value) {
         Ok(spec) => spec,
-        Err(d) => return (None, d.0),
+        Err(_) => match deserialize(input, &tree) {
+            Ok(spec) => spec,
+            Err(d) => return (None, d.0),
+        },
     };
     let mut found = check::check(input.name, &spec);
     for d in &mut found {
