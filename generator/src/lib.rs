@@ -218,8 +218,8 @@ pub fn format(tokens: proc_macro2::TokenStream, origin: &str) -> Result<String, 
 
 /// Runs the whole pipeline over spec files: one formatted module per service version.
 ///
-/// Files are loaded, checked, emitted and formatted on up to `available_parallelism` threads
-/// ([`par_map`]); the output does not depend on the number of threads.
+/// Files are loaded, checked, emitted and formatted on up to `available_parallelism` threads;
+/// the output does not depend on the number of threads.
 pub fn generate(inputs: &[Input<'_>], opts: &Options) -> Result<Vec<Generated>, Diagnostics> {
     let services = compile(inputs)?;
     let one = |service: model::Service, input: &Input<'_>| {
