@@ -7,10 +7,8 @@ use std::path::{Path, PathBuf};
 fn main() {
     if let Err(msg) = run() {
         // A clean, located message instead of a panic and a backtrace.
-        // Cargo prefixes each line with `error: <package>: `; drop the report's own `error: `.
-        for line in msg.lines() {
-            let line = line.strip_prefix("error: ").unwrap_or(line);
-            println!("cargo::error={line}");
+        for line in dingtalk_openapi_codegen::cargo_error_lines(&msg) {
+            println!("{line}");
         }
         std::process::exit(1);
     }

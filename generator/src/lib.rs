@@ -277,6 +277,17 @@ fn par_map<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Ve
     })
 }
 
+/// A report as the `cargo::error=` lines a build script prints: cargo prefixes each with
+/// `error: <package>: `, so the report's own `error: ` is dropped.
+pub fn cargo_error_lines(report: &str) -> impl Iterator<Item = String> + '_ {
+    report.lines().map(|line| {
+        format!(
+            "cargo::error={}",
+            line.strip_prefix("error: ").unwrap_or(line)
+        )
+    })
+}
+
 /// Lines of generated code per operation: total non-blank lines over the number of operations.
 pub fn lines_per_operation(generated: &[Generated]) -> f64 {
     let lines: usize = generated
