@@ -1,11 +1,22 @@
 //! Mutated valid specs (lines deleted, duplicated or replaced, characters flipped, values
 //! swapped) must never make load, check or generate panic: every outcome is generated code or
 //! located diagnostics.
+//!
+//! This is the fuzz target. CI runs 1,000 cases; for a longer, bounded run:
+//! `PROPTEST_CASES=50000 cargo test --release -p dingtalk-openapi-codegen --test never_panics`.
 
 use std::path::PathBuf;
 
 use dingtalk_openapi_codegen::{generate, Input, Options};
 use proptest::prelude::*;
+
+/// Cases per run: `PROPTEST_CASES` if set, else 1,000 (a few seconds in debug).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
+}
 
 /// The valid specs to mutate: the fixtures and the real spec files.
 fn seeds() -> Vec<String> {
@@ -99,7 +110,7 @@ fn apply(text: &str, m: &Mutation) -> String {
 
 proptest! {
     // Bounded so the test stays well under 20 s in a debug build.
-    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn load_check_generate_never_panic(
