@@ -157,13 +157,7 @@ fn compile_one(input: Input<'_>) -> Compiled {
         if let Ok(spec) = serde_yaml::from_value::<spec::SpecFile>(value) {
             let mut found = check::check(input.name, &spec);
             found.retain(|d| !is_consequence(d, &dropped));
-            for d in &mut found {
-                if let Some(pos) = diagnostic::locate_at(&tree, &d.key, d.on_key) {
-                    d.set_pos(pos);
-                }
-                d.attach_source(input.source);
-            }
-            shape.extend(found);
+            shape.extend(located(found, &tree, input.source));
         }
         return (None, shape);
     }
@@ -177,20 +171,23 @@ fn compile_one(input: Input<'_>) -> Compiled {
             Err(d) => return (None, d.0),
         },
     };
-    let mut found = check::check(input.name, &spec);
-    for d in &mut found {
-        if d.span.is_none() {
-            if let Some(pos) = diagnostic::locate_at(&tree, &d.key, d.on_key) {
-                d.set_pos(pos);
-            }
-        }
-        d.attach_source(input.source);
-    }
+    let found = located(check::check(input.name, &spec), &tree, input.source);
     if found.is_empty() {
         (Some((model::lower(&spec), tree)), found)
     } else {
         (None, found)
     }
+}
+
+/// Semantic findings (key paths) placed in the file: position from the tree, source for the snippet.
+fn located(mut found: Vec<Diagnostic>, tree: &yaml::Node, source: &str) -> Vec<Diagnostic> {
+    for d in &mut found {
+        if let Some(pos) = diagnostic::locate_at(tree, &d.key, d.on_key) {
+            d.set_pos(pos);
+        }
+        d.attach_source(source);
+    }
+    found
 }
 
 /// Whether a semantic finding is only the consequence of a part the shape check dropped: it is
