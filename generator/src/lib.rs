@@ -99,19 +99,37 @@ fn deserialize(input: Input<'_>, tree: &yaml::Node) -> Result<spec::SpecFile, Di
 /// Loads and checks spec files (in parallel), lowering each into the model. Reports every
 /// problem found, in file order.
 pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics> {
+    let compiled = compile_each(inputs, |_, _| Ok(()))?;
+    Ok(compiled.into_iter().map(|(s, ())| s).collect())
+}
+
+/// Compiles every file and, for each file without problems, runs `then` on its service right
+/// away (on the same thread, while the file's data is still in cache; the YAML tree is already
+/// dropped). Problems of all files, and a service version declared twice, come back together;
+/// then the results of `then` are discarded.
+fn compile_each<R: Send>(
+    inputs: &[Input<'_>],
+    then: impl Fn(&model::Service, &Input<'_>) -> Result<R, Box<Diagnostic>> + Sync,
+) -> Result<Vec<(model::Service, R)>, Diagnostics> {
+    let results = par_map(inputs.iter().collect(), |input| {
+        let (service, mut found) = compile_one(*input);
+        let service = service.and_then(|(svc, at)| match then(&svc, input) {
+            Ok(r) => Some((svc, at, r)),
+            Err(d) => {
+                found.push(*d);
+                None
+            }
+        });
+        (service, found)
+    });
     let mut problems = Vec::new();
     let mut services = Vec::new();
-    for ((service, found), input) in par_map(inputs.iter().collect(), |i| compile_one(*i))
-        .into_iter()
-        .zip(inputs)
-    {
-        problems.extend(found);
-        if let Some((svc, tree)) = service {
-            services.push((svc, *input, tree));
-        }
-    }
     let mut modules = std::collections::BTreeMap::new();
-    for (svc, input, tree) in &services {
+    for ((service, found), input) in results.into_iter().zip(inputs) {
+        problems.extend(found);
+        let Some((svc, at, r)) = service else {
+            continue;
+        };
         if let Some(first) = modules.insert(svc.module.clone(), input.name) {
             let mut d = Diagnostic::new(
                 input.name,
@@ -122,22 +140,24 @@ pub fn compile(inputs: &[Input<'_>]) -> Result<Vec<model::Service>, Diagnostics>
                 ),
             )
             .help("keep one file per service version");
-            if let Some(pos) = diagnostic::locate(tree, "service") {
+            if let Some(pos) = at {
                 d.set_pos(pos);
             }
             d.attach_source(input.source);
             problems.push(d);
         }
+        services.push((svc, r));
     }
     if problems.is_empty() {
-        Ok(services.into_iter().map(|(s, _, _)| s).collect())
+        Ok(services)
     } else {
         Err(Diagnostics(problems))
     }
 }
 
-/// A compiled file: its service and YAML tree when it has no problem, and its problems.
-type Compiled = (Option<(model::Service, yaml::Node)>, Vec<Diagnostic>);
+/// A compiled file: its service and where its `service` key is, when it has no problem; and
+/// its problems.
+type Compiled = (Option<(model::Service, Option<yaml::Pos>)>, Vec<Diagnostic>);
 
 /// Loads, checks and lowers one spec file.
 fn compile_one(input: Input<'_>) -> Compiled {
@@ -173,7 +193,8 @@ fn compile_one(input: Input<'_>) -> Compiled {
     };
     let found = located(check::check(input.name, &spec), &tree, input.source);
     if found.is_empty() {
-        (Some((model::lower(&spec), tree)), found)
+        let at = diagnostic::locate(&tree, "service");
+        (Some((model::lower(&spec), at)), found)
     } else {
         (None, found)
     }
@@ -218,32 +239,18 @@ pub fn format(tokens: proc_macro2::TokenStream, origin: &str) -> Result<String, 
 /// Files are loaded, checked, emitted and formatted on up to `available_parallelism` threads;
 /// the output does not depend on the number of threads.
 pub fn generate(inputs: &[Input<'_>], opts: &Options) -> Result<Vec<Generated>, Diagnostics> {
-    let services = compile(inputs)?;
-    let one = |service: model::Service, input: &Input<'_>| {
-        format(emit::service(&service, opts), input.name)
-            .map(|source| Generated { service, source })
-            .map_err(|e| {
-                Box::new(
-                    Diagnostic::new(input.name, "", e)
-                        .help("this is a generator bug; please report it with the spec"),
-                )
-            })
-    };
-    let jobs: Vec<_> = services.into_iter().zip(inputs).collect();
-    let results = par_map(jobs, |(s, i)| one(s, i));
-    let mut out = Vec::with_capacity(results.len());
-    let mut problems = Vec::new();
-    for r in results {
-        match r {
-            Ok(g) => out.push(g),
-            Err(d) => problems.push(*d),
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(Diagnostics(problems))
-    }
+    let generated = compile_each(inputs, |service, input| {
+        format(emit::service(service, opts), input.name).map_err(|e| {
+            Box::new(
+                Diagnostic::new(input.name, "", e)
+                    .help("this is a generator bug; please report it with the spec"),
+            )
+        })
+    })?;
+    Ok(generated
+        .into_iter()
+        .map(|(service, source)| Generated { service, source })
+        .collect())
 }
 
 /// `items.map(f)` on up to `available_parallelism` threads, in contiguous shares of about
