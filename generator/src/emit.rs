@@ -138,8 +138,15 @@ fn init(f: &FieldDef) -> TokenStream {
 }
 
 fn struct_def(s: &Struct) -> TokenStream {
+    fields_struct(s, true)
+}
+
+/// A struct of serde fields: a public, documented model, or (`public` false) the private JSON
+/// body of an operation, which only its builder fills and serializes (the setters carry the docs).
+fn fields_struct(s: &Struct, public: bool) -> TokenStream {
     let name = ident(&s.name);
-    let doc = docs(&s.docs);
+    let doc = public.then(|| docs(&s.docs));
+    let vis = public.then(|| quote!(pub));
     let camel = s
         .fields
         .iter()
@@ -147,7 +154,7 @@ fn struct_def(s: &Struct) -> TokenStream {
         .count();
     let rename_all = camel * 2 > s.fields.len();
     let fields = s.fields.iter().map(|f| {
-        let doc = docs(&f.docs);
+        let doc = public.then(|| docs(&f.docs));
         let fname = ident(&f.ident);
         let t = field_ty(f);
         let derived = if rename_all {
@@ -164,15 +171,20 @@ fn struct_def(s: &Struct) -> TokenStream {
             args.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
-        quote! { #doc #attr pub #fname: #t, }
+        quote! { #doc #attr #vis #fname: #t, }
     });
-    let default = s.default.then(|| quote!(Default,));
     let container = rename_all.then(|| quote!(#[serde(rename_all = "camelCase")]));
+    let derive = if public {
+        let default = s.default.then(|| quote!(Default,));
+        quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
+    } else {
+        quote!(#[derive(Debug, Clone, serde::Serialize)])
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #derive
         #container
-        pub struct #name { #(#fields)* }
+        #vis struct #name { #(#fields)* }
     }
 }
 
@@ -293,6 +305,18 @@ fn setter_name(f: &FieldDef) -> Ident {
     }
 }
 
+/// The constructor's docs: the operation's summary, then each required parameter (the
+/// arguments) with its description, limits and example.
+fn ctor_docs(op: &Operation) -> Vec<String> {
+    let mut lines = op.docs[..1].to_vec();
+    let mut args = op.required().peekable();
+    if args.peek().is_some() {
+        lines.push(String::new());
+    }
+    lines.extend(args.map(|f| format!("- `{}`: {}", f.ident, f.docs.join(" "))));
+    lines
+}
+
 fn handle(svc: &Service, opts: &Options) -> TokenStream {
     let module = format_ident!("{}", svc.module);
     let title = format!(
@@ -305,7 +329,7 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
     let ctors = svc.operations.iter().map(|op| {
         let name = ident(&op.name);
         let fn_name = ident(&op.fn_name);
-        let summary = docs(&op.docs[..1]);
+        let summary = docs(&ctor_docs(op));
         let args = op.required().map(|f| {
             let n = ident(&f.ident);
             let (t, _) = arg(f);
@@ -429,7 +453,7 @@ fn operation(op: &Operation) -> TokenStream {
     .into_iter()
     .flatten();
     let errors = error_enum(&op.errors);
-    let body_def = op.body.as_ref().map(struct_def);
+    let body_def = op.body.as_ref().map(|b| fields_struct(b, false));
     quote! {
         #doc
         #[derive(Debug, Clone)]
