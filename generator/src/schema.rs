@@ -496,7 +496,7 @@ impl Cx<'_> {
 /// `dropped` collects the key paths that were left out.
 pub fn cleaned(root: &Node, dropped: &mut Vec<String>) -> serde_yaml::Value {
     clean(
-        "",
+        At::Root,
         root,
         Shape::Struct("spec file", ROOT_KEYS),
         false,
@@ -505,8 +505,26 @@ pub fn cleaned(root: &Node, dropped: &mut Vec<String>) -> serde_yaml::Value {
     .unwrap_or(serde_yaml::Value::Null)
 }
 
+/// Where `clean` is in the tree: the key path, spelt out only for a part that is dropped.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn path(&self) -> String {
+        match self {
+            At::Root => String::new(),
+            At::Key(parent, key) => join(&parent.path(), key),
+            At::Index(parent, i) => join(&parent.path(), &i.to_string()),
+        }
+    }
+}
+
 fn clean(
-    path: &str,
+    path: At<'_>,
     node: &Node,
     shape: Shape,
     nullable: bool,
@@ -560,9 +578,7 @@ fn clean(
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, it)| {
-                        clean(&join(path, &i.to_string()), it, *item, false, dropped)
-                    })
+                    .filter_map(|(i, it)| clean(At::Index(&path, i), it, *item, false, dropped))
                     .collect(),
             )),
             _ => None,
@@ -577,7 +593,7 @@ fn clean(
                 if m.contains_key(&key) {
                     continue;
                 }
-                if let Some(v) = clean(&join(path, name), v, *item, false, dropped) {
+                if let Some(v) = clean(At::Key(&path, name), v, *item, false, dropped) {
                     m.insert(key, v);
                 }
             }
@@ -604,7 +620,13 @@ fn clean(
                 if m.contains_key(&name) {
                     continue;
                 }
-                if let Some(v) = clean(&join(path, key.name), v, key.shape, key.nullable, dropped) {
+                if let Some(v) = clean(
+                    At::Key(&path, key.name),
+                    v,
+                    key.shape,
+                    key.nullable,
+                    dropped,
+                ) {
                     m.insert(name, v);
                 }
             }
@@ -615,7 +637,7 @@ fn clean(
         }),
     };
     if v.is_none() {
-        dropped.push(path.to_owned());
+        dropped.push(path.path());
     }
     v
 }
@@ -624,14 +646,34 @@ fn clean(
 fn any(node: &Node) -> serde_yaml::Value {
     use serde_yaml::Value as Y;
     match &node.value {
-        Value::Scalar { text, plain: true } => {
-            serde_yaml::from_str(text).unwrap_or_else(|_| Y::String(text.clone()))
-        }
+        Value::Scalar { text, plain: true } => match node.kind() {
+            // The common cases resolved here as serde_yaml would; the rest through serde_yaml.
+            Some(ScalarKind::Null) => Y::Null,
+            Some(ScalarKind::Bool) => Y::Bool(text.eq_ignore_ascii_case("true")),
+            Some(ScalarKind::Int)
+                if text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0') =>
+            {
+                text.parse::<u64>()
+                    .map_or_else(|_| yaml_scalar(text), Y::from)
+            }
+            Some(ScalarKind::Str)
+                if text.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                Y::String(text.clone())
+            }
+            _ => yaml_scalar(text),
+        },
         Value::Scalar { text, .. } => Y::String(text.clone()),
         Value::Seq(items) => Y::Sequence(items.iter().map(any).collect()),
         Value::Map(pairs) => Y::Mapping(pairs.iter().map(|(k, v)| (any(k), any(v))).collect()),
         Value::Alias => Y::Null,
     }
+}
+
+/// A plain scalar as serde_yaml reads it.
+fn yaml_scalar(text: &str) -> serde_yaml::Value {
+    serde_yaml::from_str(text).unwrap_or_else(|_| serde_yaml::Value::String(text.to_owned()))
 }
 
 fn a(what: &str) -> String {
@@ -693,6 +735,56 @@ operations:
     errors:
       - { status: 400, code: c, message: m, description: d }
 "#;
+
+    /// Free-form scalars (`example`, `default`) resolve as serde_yaml resolves them.
+    #[test]
+    fn free_form_scalars_resolve_as_serde_yaml_does() {
+        for text in [
+            "0",
+            "7",
+            "0123",
+            "00",
+            "12345678901234567890123",
+            "-3",
+            "+3",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "1.5",
+            "1e3",
+            ".5",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "NaN",
+            "inf",
+            "infinity",
+            "null",
+            "Null",
+            "~",
+            "true",
+            "False",
+            "TRUE",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "abc",
+            "a_b",
+            "ABC123",
+            "x1e3",
+            "e5",
+            "_x",
+            "2024-01-01",
+            "a b",
+            "é",
+        ] {
+            let node = crate::yaml::parse(&format!("v: {text}\n")).unwrap();
+            let (_, v) = &node.as_map().unwrap()[0];
+            // What serde_yaml makes of the text, or the text itself when serde_yaml refuses it.
+            assert_eq!(any(v), yaml_scalar(text), "`{text}`");
+        }
+    }
 
     #[test]
     fn schema_and_spec_types_agree() {
