@@ -808,6 +808,8 @@ const RESERVED_TYPES: &[&str] = &[
     "Result",
     "Into",
     "IntoIterator",
+    "Serialize",
+    "Deserialize",
 ];
 
 /// The structs and enums generated for inline `object` and `enum` fields, named owner + key.

@@ -36,6 +36,8 @@ pub fn service(svc: &Service, opts: &Options) -> TokenStream {
     let mut out = quote! {
         #[allow(unused_imports)]
         use #runtime::runtime as rt;
+        #[allow(unused_imports)]
+        use serde::{Deserialize, Serialize};
     };
     // Extending by value moves each item's tokens; `#(#items)*` in `quote!` would copy them.
     out.extend(handle(svc, opts));
@@ -176,9 +178,9 @@ fn fields_struct(s: &Struct, public: bool) -> TokenStream {
     let container = rename_all.then(|| quote!(#[serde(rename_all = "camelCase")]));
     let derive = if public {
         let default = s.default.then(|| quote!(Default,));
-        quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
+        quote!(#[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)])
     } else {
-        quote!(#[derive(Debug, Clone, serde::Serialize)])
+        quote!(#[derive(Debug, Clone, Serialize)])
     };
     quote! {
         #doc
@@ -256,7 +258,7 @@ fn enum_def(e: &Enum) -> TokenStream {
     let (container, variants) = variants(e);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #container
         #[non_exhaustive]
         pub enum #name {
@@ -281,7 +283,7 @@ fn error_enum(e: &Enum) -> TokenStream {
     let (container, variants) = variants(e);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
         #container
         #[non_exhaustive]
         pub enum #name {
