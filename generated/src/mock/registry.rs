@@ -185,11 +185,14 @@ pub fn operations() -> &'static [OperationInfo] {
 }
 
 /// An error code of an operation called without its typed error enum (any code is kept).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UntypedError(pub String);
 
-impl ErrorKind for UntypedError {}
+impl ErrorKind for UntypedError {
+    fn from_code(code: &str) -> Self {
+        UntypedError(code.to_owned())
+    }
+}
 
 /// Parameters of a call made from the spec alone: examples where documented, otherwise values
 /// synthesised from the types (first enum value, smallest allowed length, …).

@@ -224,13 +224,8 @@ pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
             "an error answer without a `code`".to_owned(),
         ));
     };
-    let Some(kind) = super::error::classify::<E>(&code) else {
-        return Err(Decoded::Invalid(format!(
-            "the error code `{code}` is not one this operation's error type can hold"
-        )));
-    };
     Err(Decoded::Api(Box::new(ApiError {
-        kind,
+        kind: E::from_code(&code),
         status,
         message: text(&["message", "Message"]).unwrap_or_default(),
         request_id: text(&["requestid", "requestId", "RequestId"])
@@ -264,15 +259,20 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Debug, Clone, PartialEq)]
     enum Kind {
         ParamError,
-        #[serde(untagged)]
         Unknown(String),
     }
 
-    impl ErrorKind for Kind {}
+    impl ErrorKind for Kind {
+        fn from_code(code: &str) -> Self {
+            match code {
+                "paramError" => Kind::ParamError,
+                _ => Kind::Unknown(code.to_owned()),
+            }
+        }
+    }
 
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]

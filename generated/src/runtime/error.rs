@@ -6,17 +6,11 @@ use super::auth::TokenError;
 
 /// The documented error codes of one operation (generated per operation).
 ///
-/// A kind is decoded from the code string with serde; generated enums keep codes they do not
-/// know in an `Unknown(String)` variant, so no code is lost.
-pub trait ErrorKind:
-    serde::de::DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static
-{
-}
-
-/// The kind of a code, or `None` if `E` cannot represent it (never for generated enums).
-pub(crate) fn classify<E: ErrorKind>(code: &str) -> Option<E> {
-    use serde::de::value::{Error as DeError, StrDeserializer};
-    E::deserialize(StrDeserializer::<DeError>::new(code)).ok()
+/// Generated enums map each documented code to its variant and keep any other code in an
+/// `Unknown(String)` variant, so no code is lost.
+pub trait ErrorKind: fmt::Debug + Clone + Send + Sync + 'static {
+    /// The kind of an error code as the server sent it.
+    fn from_code(code: &str) -> Self;
 }
 
 /// What went wrong with a call; `E` is the operation's error-code enum.
