@@ -200,17 +200,25 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
 /// Character index → byte offset (saphyr's markers count characters).
 struct CharOffsets<'a> {
     source: &'a str,
+    /// The byte offset of each character, then the length; empty for an ASCII source, where
+    /// the two are the same (most specs: the table would cost more than the parse).
     bytes: Vec<usize>,
 }
 
 impl<'a> CharOffsets<'a> {
     fn new(source: &'a str) -> Self {
-        let mut bytes: Vec<usize> = source.char_indices().map(|(b, _)| b).collect();
-        bytes.push(source.len());
+        let mut bytes = Vec::new();
+        if !source.is_ascii() {
+            bytes.extend(source.char_indices().map(|(b, _)| b));
+            bytes.push(source.len());
+        }
         CharOffsets { source, bytes }
     }
 
     fn byte(&self, char_index: usize) -> usize {
+        if self.bytes.is_empty() {
+            return char_index.min(self.source.len());
+        }
         self.bytes
             .get(char_index)
             .copied()
@@ -348,6 +356,17 @@ mod tests {
         assert_eq!((k.pos.line, k.pos.column), (3, 8));
         assert_eq!(&src[v.pos.start..v.pos.end], "\"x\"");
         assert_eq!(root.get("a").unwrap().1.kind(), Some(ScalarKind::Int));
+    }
+
+    #[test]
+    fn byte_ranges_after_non_ascii_text() {
+        let src = "a: \"é\u{4e2d}\"\nb: x\n";
+        let root = parse(src).unwrap();
+        let (k, v) = root.get("b").unwrap();
+        assert_eq!(&src[k.pos.start..k.pos.end], "b");
+        assert_eq!(&src[v.pos.start..v.pos.end], "x");
+        let a = root.get("a").unwrap().1.pos;
+        assert_eq!(&src[a.start..a.end], "\"é\u{4e2d}\"");
     }
 
     #[test]
