@@ -179,7 +179,13 @@ pub fn check(file: &str, root: &Node) -> Vec<Diagnostic> {
         .as_map()
         .and_then(|m| m.first())
         .map_or(top, |(k, _)| k.pos);
-    cx.value("", top, root, Shape::Struct("spec file", ROOT_KEYS), false);
+    cx.value(
+        At::Root,
+        top,
+        root,
+        Shape::Struct("spec file", ROOT_KEYS),
+        false,
+    );
     cx.out
 }
 
@@ -201,6 +207,59 @@ fn last(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 
+/// Where the check (or `clean`) is in the tree: the key path, spelt out only for a problem.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    /// The dotted key path (`operations.Get.errors.0`).
+    fn path(&self) -> String {
+        match self {
+            At::Root => String::new(),
+            At::Key(parent, key) => join(&parent.path(), key),
+            At::Index(parent, i) => join(&parent.path(), &i.to_string()),
+        }
+    }
+
+    /// Whether [`At::path`] is empty.
+    fn is_empty(&self) -> bool {
+        match self {
+            At::Root => true,
+            At::Key(parent, key) => key.is_empty() && parent.is_empty(),
+            At::Index(..) => false,
+        }
+    }
+
+    /// The last segment of [`At::path`].
+    fn name(&self) -> Name<'a> {
+        match *self {
+            At::Root => Name::Key(""),
+            At::Key(_, key) => Name::Key(last(key)),
+            At::Index(_, i) => Name::Index(i),
+        }
+    }
+}
+
+/// The last segment of a key path, written out when a message needs it.
+#[derive(Clone, Copy)]
+enum Name<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Name::Key(key) => f.write_str(key),
+            Name::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
 impl Cx<'_> {
     fn err(&mut self, key: &str, pos: Pos, msg: String, help: String) {
         let mut d = Diagnostic::new(self.file, key, msg).help(help);
@@ -208,21 +267,21 @@ impl Cx<'_> {
         self.out.push(d);
     }
 
-    /// Checks `node` (at `path`, whose key is at `key_pos`) against `shape`.
-    fn value(&mut self, path: &str, key_pos: Pos, node: &Node, shape: Shape, nullable: bool) {
+    /// Checks `node` (at `at`, whose key is at `key_pos`) against `shape`.
+    fn value(&mut self, at: At<'_>, key_pos: Pos, node: &Node, shape: Shape, nullable: bool) {
         if nullable && node.kind() == Some(ScalarKind::Null) {
             return;
         }
         if let Value::Alias = node.value {
             self.err(
-                path,
+                &at.path(),
                 node.pos,
                 "YAML aliases (`*name`) are not supported in specs".to_owned(),
                 "write the value out; a spec is read by people first".to_owned(),
             );
             return;
         }
-        let name = last(path);
+        let name = at.name();
         match shape {
             Shape::Any => {}
             Shape::Str => {
@@ -233,13 +292,13 @@ impl Cx<'_> {
                         }
                         _ => format!("write text after `{name}:`"),
                     };
-                    self.wrong(path, node, "a string", help);
+                    self.wrong(at, node, "a string", help);
                 }
             }
             Shape::Bool => {
                 if node.kind() != Some(ScalarKind::Bool) {
                     self.wrong(
-                        path,
+                        at,
                         node,
                         "`true` or `false`",
                         format!("write `{name}: true` or `{name}: false`"),
@@ -251,7 +310,7 @@ impl Cx<'_> {
                     && node.as_str().is_some_and(|t| t.parse::<u64>().is_ok());
                 if !ok {
                     self.wrong(
-                        path,
+                        at,
                         node,
                         "a whole number of at least 0",
                         format!("write e.g. `{name}: 20`"),
@@ -260,7 +319,7 @@ impl Cx<'_> {
             }
             Shape::Num => {
                 if !matches!(node.kind(), Some(ScalarKind::Int | ScalarKind::Float)) {
-                    self.wrong(path, node, "a number", format!("write e.g. `{name}: 100`"));
+                    self.wrong(at, node, "a number", format!("write e.g. `{name}: 100`"));
                 }
             }
             Shape::Status => {
@@ -268,7 +327,7 @@ impl Cx<'_> {
                     && node.as_str().is_some_and(|t| t.parse::<u16>().is_ok());
                 if !ok {
                     self.wrong(
-                        path,
+                        at,
                         node,
                         "an HTTP status number",
                         "write the page's HttpCode, e.g. `status: 400`".to_owned(),
@@ -283,14 +342,14 @@ impl Cx<'_> {
                         None => format!("use one of: {}", words.join(", ")),
                     };
                     self.err(
-                        path,
+                        &at.path(),
                         node.pos,
                         format!("invalid `{name}` value `{w}`"),
                         help,
                     );
                 }
                 _ => self.wrong(
-                    path,
+                    at,
                     node,
                     "a word",
                     format!("use one of: {}", words.join(", ")),
@@ -299,11 +358,11 @@ impl Cx<'_> {
             Shape::List(item) => match &node.value {
                 Value::Seq(items) => {
                     for (i, it) in items.iter().enumerate() {
-                        self.value(&join(path, &i.to_string()), it.pos, it, *item, false);
+                        self.value(At::Index(&at, i), it.pos, it, *item, false);
                     }
                 }
                 _ => self.wrong(
-                    path,
+                    at,
                     node,
                     "a list",
                     format!("write a list: `{name}: [a, b]` or one `- item` per line"),
@@ -315,7 +374,7 @@ impl Cx<'_> {
                 }
                 if node.as_map().is_none() {
                     self.wrong(
-                        path,
+                        at,
                         node,
                         "`none` or a mapping with `fields:`",
                         "write `response: none` for an answer without a body, else describe its `fields:`".to_owned(),
@@ -323,7 +382,7 @@ impl Cx<'_> {
                     return;
                 }
                 self.value(
-                    path,
+                    at,
                     key_pos,
                     node,
                     Shape::Struct("response", RESPONSE_KEYS),
@@ -333,24 +392,24 @@ impl Cx<'_> {
             Shape::Dict(what, item) => {
                 let Some(pairs) = node.as_map() else {
                     self.wrong(
-                        path,
+                        at,
                         node,
                         "a mapping",
                         format!("write one `name: …` entry per {what} under `{name}:`"),
                     );
                     return;
                 };
-                self.duplicates(path, pairs, what);
+                self.duplicates(at, pairs, what);
                 for (k, v) in pairs {
-                    let Some(kname) = self.key_name(path, k, what) else {
+                    let Some(kname) = self.key_name(at, k, what) else {
                         continue;
                     };
-                    self.value(&join(path, kname), k.pos, v, *item, false);
+                    self.value(At::Key(&at, kname), k.pos, v, *item, false);
                 }
             }
             Shape::Struct(what, keys) => {
                 let Some(pairs) = node.as_map() else {
-                    let help = if path.is_empty() {
+                    let help = if at.is_empty() {
                         "a spec file is a mapping: `service:`, `version:`, `title:`, `base_url:`, `models:`, `operations:` (see spec/README.md)".to_owned()
                     } else if what == "field" && node.kind() == Some(ScalarKind::Str) {
                         format!(
@@ -360,17 +419,17 @@ impl Cx<'_> {
                     } else {
                         format!("write the {what}'s keys under `{name}:`")
                     };
-                    self.wrong(path, node, &format!("a {what} (a mapping)"), help);
+                    self.wrong(at, node, &format!("a {what} (a mapping)"), help);
                     return;
                 };
-                self.duplicates(path, pairs, "key");
+                self.duplicates(at, pairs, "key");
                 for (k, v) in pairs {
-                    let Some(kname) = self.key_name(path, k, "key") else {
+                    let Some(kname) = self.key_name(at, k, "key") else {
                         continue;
                     };
                     match keys.iter().find(|key| key.name == kname) {
                         Some(key) => {
-                            self.value(&join(path, kname), k.pos, v, key.shape, key.nullable)
+                            self.value(At::Key(&at, kname), k.pos, v, key.shape, key.nullable)
                         }
                         None => {
                             let help = match did_you_mean(kname, keys.iter().map(|k| k.name)) {
@@ -385,7 +444,7 @@ impl Cx<'_> {
                                 ),
                             };
                             self.err(
-                                &join(path, kname),
+                                &At::Key(&at, kname).path(),
                                 k.pos,
                                 format!("unknown key `{kname}` in {}", a(what)),
                                 help,
@@ -410,7 +469,7 @@ impl Cx<'_> {
                     .map(|key| key.name)
                     .collect();
                 if !missing.is_empty() {
-                    let owner = if path.is_empty() {
+                    let owner = if at.is_empty() {
                         "the spec file".to_owned()
                     } else {
                         format!("{what} `{name}`")
@@ -426,7 +485,7 @@ impl Cx<'_> {
                         .collect::<Vec<_>>()
                         .join(", ");
                     self.err(
-                        path,
+                        &at.path(),
                         key_pos,
                         format!(
                             "{owner} is missing the required key{} {list}",
@@ -439,14 +498,14 @@ impl Cx<'_> {
         }
     }
 
-    fn wrong(&mut self, path: &str, node: &Node, expected: &str, help: String) {
-        let what = if path.is_empty() {
+    fn wrong(&mut self, at: At<'_>, node: &Node, expected: &str, help: String) {
+        let what = if at.is_empty() {
             "the file".to_owned()
         } else {
-            format!("`{}`", last(path))
+            format!("`{}`", at.name())
         };
         self.err(
-            path,
+            &at.path(),
             node.pos,
             format!("{what} should be {expected}, found {}", node.describe()),
             help,
@@ -454,12 +513,12 @@ impl Cx<'_> {
     }
 
     /// The text of a mapping key, which must be a plain string.
-    fn key_name<'n>(&mut self, path: &str, k: &'n Node, what: &str) -> Option<&'n str> {
+    fn key_name<'n>(&mut self, at: At<'_>, k: &'n Node, what: &str) -> Option<&'n str> {
         match k.kind() {
             Some(ScalarKind::Str) => k.as_str(),
             _ => {
                 self.err(
-                    path,
+                    &at.path(),
                     k.pos,
                     format!("the {what} name should be a string, found {}", k.describe()),
                     match k.as_str() {
@@ -472,12 +531,12 @@ impl Cx<'_> {
         }
     }
 
-    fn duplicates(&mut self, path: &str, pairs: &[(Node, Node)], what: &str) {
+    fn duplicates(&mut self, at: At<'_>, pairs: &[(Node, Node)], what: &str) {
         for (i, (k, _)) in pairs.iter().enumerate() {
             let Some(name) = k.as_str() else { continue };
             if let Some((first, _)) = pairs[..i].iter().find(|(f, _)| f.as_str() == Some(name)) {
                 self.err(
-                    &join(path, name),
+                    &At::Key(&at, name).path(),
                     k.pos,
                     format!("duplicate {what} `{name}`"),
                     format!(
@@ -503,24 +562,6 @@ pub fn cleaned(root: &Node, dropped: &mut Vec<String>) -> serde_yaml::Value {
         dropped,
     )
     .unwrap_or(serde_yaml::Value::Null)
-}
-
-/// Where `clean` is in the tree: the key path, spelt out only for a part that is dropped.
-#[derive(Clone, Copy)]
-enum At<'a> {
-    Root,
-    Key(&'a At<'a>, &'a str),
-    Index(&'a At<'a>, usize),
-}
-
-impl At<'_> {
-    fn path(&self) -> String {
-        match self {
-            At::Root => String::new(),
-            At::Key(parent, key) => join(&parent.path(), key),
-            At::Index(parent, i) => join(&parent.path(), &i.to_string()),
-        }
-    }
 }
 
 fn clean(
