@@ -1,6 +1,7 @@
 //! Semantic checks of a parsed spec file. Every problem is reported, not just the first.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use indexmap::IndexMap;
 
@@ -35,6 +36,28 @@ pub fn check(file: &str, spec: &SpecFile) -> Vec<Diagnostic> {
     cx.out
 }
 
+/// A key path (`operations.Get.params.id`), written out only for a problem: most parts of a
+/// spec have none.
+#[derive(Clone, Copy)]
+enum Key<'a> {
+    /// A top-level key.
+    Top(&'a str),
+    /// A key under another.
+    Child(&'a Key<'a>, &'a str),
+    /// An item of a list.
+    Index(&'a Key<'a>, usize),
+}
+
+impl fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Top(key) => f.write_str(key),
+            Key::Child(parent, key) => write!(f, "{parent}.{key}"),
+            Key::Index(parent, i) => write!(f, "{parent}.{i}"),
+        }
+    }
+}
+
 struct Checker<'a> {
     file: &'a str,
     spec: &'a SpecFile,
@@ -42,9 +65,9 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn err(&mut self, key: impl Into<String>, msg: impl Into<String>, help: impl Into<String>) {
+    fn err(&mut self, key: impl fmt::Display, msg: impl Into<String>, help: impl Into<String>) {
         self.out
-            .push(Diagnostic::new(self.file, key, msg).help(help));
+            .push(Diagnostic::new(self.file, key.to_string(), msg).help(help));
     }
 
     fn file_level(&mut self) {
@@ -106,25 +129,25 @@ impl Checker<'_> {
     }
 
     fn model(&mut self, name: &str, model: &Model) {
-        let key = format!("models.{name}");
-        self.type_name(&key, name);
+        let key = Key::Child(&Key::Top("models"), name);
+        self.type_name(key, name);
         match (&model.fields, &model.values) {
             (Some(_), Some(_)) => self.err(
-                &key,
+                key,
                 format!("model `{name}` has both `fields` and `enum`"),
                 "a model is either a struct (`fields`) or a string enum (`enum`)",
             ),
             (None, None) => self.err(
-                &key,
+                key,
                 format!("model `{name}` has neither `fields` nor `enum`"),
                 "add `fields:` for a struct or `enum:` for a string enum",
             ),
-            (Some(fields), None) => self.fields(&format!("{key}.fields"), fields, false),
-            (None, Some(values)) => self.enum_values(&format!("{key}.enum"), values),
+            (Some(fields), None) => self.fields(Key::Child(&key, "fields"), fields, false),
+            (None, Some(values)) => self.enum_values(Key::Child(&key, "enum"), values),
         }
     }
 
-    fn type_name(&mut self, key: &str, name: &str) {
+    fn type_name(&mut self, key: Key<'_>, name: &str) {
         if pascal(name) != name {
             self.err(
                 key,
@@ -134,7 +157,7 @@ impl Checker<'_> {
         }
     }
 
-    fn enum_values(&mut self, key: &str, values: &IndexMap<String, String>) {
+    fn enum_values(&mut self, key: Key<'_>, values: &IndexMap<String, String>) {
         if values.is_empty() {
             self.err(
                 key,
@@ -153,7 +176,7 @@ impl Checker<'_> {
     /// Reports names that differ on the wire but collide in Rust.
     fn collisions<'n>(
         &mut self,
-        key: &str,
+        key: Key<'_>,
         names: impl Iterator<Item = &'n str>,
         rust: fn(&str) -> String,
         what: &str,
@@ -176,7 +199,7 @@ impl Checker<'_> {
         }
     }
 
-    fn fields(&mut self, key: &str, fields: &IndexMap<String, Field>, params: bool) {
+    fn fields(&mut self, key: Key<'_>, fields: &IndexMap<String, Field>, params: bool) {
         self.collisions(
             key,
             fields.keys().map(String::as_str),
@@ -184,11 +207,11 @@ impl Checker<'_> {
             if params { "parameter" } else { "field" },
         );
         for (name, f) in fields {
-            self.field(&format!("{key}.{name}"), f, params);
+            self.field(Key::Child(&key, name), f, params);
         }
     }
 
-    fn field(&mut self, key: &str, f: &Field, param: bool) {
+    fn field(&mut self, key: Key<'_>, f: &Field, param: bool) {
         if !param && f.location.is_some() {
             self.err(
                 format!("{key}.in"),
@@ -224,7 +247,7 @@ impl Checker<'_> {
             );
         }
         if let Some(values) = &f.values {
-            self.enum_values(&format!("{key}.enum"), values);
+            self.enum_values(Key::Child(&key, "enum"), values);
         }
         if f.secret && (expr != TypeExpr::String || f.values.is_some()) {
             self.err(
@@ -241,7 +264,7 @@ impl Checker<'_> {
             );
         }
         match (f.fields.as_ref(), *leaf == TypeExpr::Object) {
-            (Some(fields), true) => self.fields(&format!("{key}.fields"), fields, false),
+            (Some(fields), true) => self.fields(Key::Child(&key, "fields"), fields, false),
             (Some(_), false) => self.err(
                 format!("{key}.fields"),
                 format!("`fields` on a `{}` field", f.ty),
@@ -339,7 +362,7 @@ impl Checker<'_> {
     }
 
     /// Named types must exist in this file.
-    fn type_refs(&mut self, key: &str, expr: &TypeExpr) {
+    fn type_refs(&mut self, key: Key<'_>, expr: &TypeExpr) {
         if let TypeExpr::Named(n) = expr.leaf() {
             if !self.spec.models.contains_key(n) {
                 let models = self.spec.models.keys().map(String::as_str);
@@ -359,8 +382,8 @@ impl Checker<'_> {
     }
 
     fn operation(&mut self, name: &str, op: &Operation) {
-        let key = format!("operations.{name}");
-        self.type_name(&key, name);
+        let key = Key::Child(&Key::Top("operations"), name);
+        self.type_name(key, name);
         let method = op.method.to_ascii_uppercase();
         if !METHODS.contains(&method.as_str()) {
             let help = match did_you_mean(&method, METHODS.iter().copied()) {
@@ -385,8 +408,9 @@ impl Checker<'_> {
                 );
             }
         }
-        self.path(&key, op);
-        self.fields(&format!("{key}.params"), &op.params, true);
+        self.path(key, op);
+        let params = Key::Child(&key, "params");
+        self.fields(params, &op.params, true);
         let has_body = op
             .params
             .values()
@@ -422,7 +446,7 @@ impl Checker<'_> {
             );
         }
         for (pname, p) in &op.params {
-            let pkey = format!("{key}.params.{pname}");
+            let pkey = Key::Child(&params, pname);
             match p.location {
                 None => self.err(
                     format!("{pkey}.in"),
@@ -444,16 +468,18 @@ impl Checker<'_> {
                 );
             }
         }
-        self.builder_names(&key, name, op, has_body);
+        self.builder_names(key, name, op, has_body);
         if let Response::Body(body) = &op.response {
-            self.fields(&format!("{key}.response.fields"), &body.fields, false);
+            let response = Key::Child(&key, "response");
+            self.fields(Key::Child(&response, "fields"), &body.fields, false);
             if let Some(example) = &body.example {
-                self.example(&format!("{key}.response.example"), example, &body.fields);
+                self.example(Key::Child(&response, "example"), example, &body.fields);
             }
         }
         let mut codes = BTreeMap::new();
+        let errors = Key::Child(&key, "errors");
         for (i, e) in op.errors.iter().enumerate() {
-            let ekey = format!("{key}.errors.{i}");
+            let ekey = Key::Index(&errors, i);
             if !(400..=599).contains(&e.status) {
                 self.err(
                     format!("{ekey}.status"),
@@ -469,7 +495,7 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            if let Some(first) = codes.insert(variant(&e.code), e.code.clone()) {
+            if let Some(first) = codes.insert(variant(&e.code), &e.code) {
                 self.err(
                     format!("{ekey}.code"),
                     format!(
@@ -559,10 +585,10 @@ impl Checker<'_> {
 
     /// Names the emitter derives per operation must not collide with each other or with the
     /// builder's own members (`client`, `body`, `build`, `send`) and the service's `new`.
-    fn builder_names(&mut self, key: &str, name: &str, op: &Operation, has_body: bool) {
+    fn builder_names(&mut self, key: Key<'_>, name: &str, op: &Operation, has_body: bool) {
         if snake(name) == "new" {
             self.err(
-                key.to_owned(),
+                key,
                 format!(
                     "operation `{name}` becomes the method `{}`, which the service handle already has",
                     snake(name)
@@ -571,13 +597,14 @@ impl Checker<'_> {
             );
         }
         let mut setters: BTreeMap<String, &str> = BTreeMap::new();
+        let params = Key::Child(&key, "params");
         for (pname, p) in &op.params {
-            let pkey = format!("{key}.params.{pname}");
+            let pkey = Key::Child(&params, pname);
             let ident = snake(pname);
             let in_body = p.location == Some(Location::Body);
             if !in_body && (ident == "client" || (ident == "body" && has_body)) {
                 self.err(
-                    pkey.clone(),
+                    pkey,
                     format!(
                         "parameter `{pname}` becomes the builder field `{ident}`, which the generated request builder uses itself"
                     ),
@@ -606,7 +633,7 @@ impl Checker<'_> {
         }
     }
 
-    fn path(&mut self, key: &str, op: &Operation) {
+    fn path(&mut self, key: Key<'_>, op: &Operation) {
         if !op.path.starts_with('/') {
             self.err(
                 format!("{key}.path"),
@@ -684,7 +711,7 @@ impl Checker<'_> {
         }
     }
 
-    fn example(&mut self, key: &str, example: &str, fields: &IndexMap<String, Field>) {
+    fn example(&mut self, key: Key<'_>, example: &str, fields: &IndexMap<String, Field>) {
         match serde_json::from_str::<serde_json::Value>(example) {
             Err(e) => self.err(
                 key,
@@ -729,14 +756,12 @@ impl Checker<'_> {
 
     /// Generated type names (models and the per-operation ones) must be unique.
     fn type_names(&mut self) {
-        let mut seen: BTreeMap<String, String> = BTreeMap::new();
-        for reserved in RESERVED_TYPES {
-            seen.insert(
-                (*reserved).to_owned(),
-                format!("`{reserved}`, which the generated code uses"),
-            );
-        }
-        let mut add = |this: &mut Self, name: String, key: String| {
+        let spec = self.spec;
+        let mut seen: BTreeMap<String, Origin<'_>> = RESERVED_TYPES
+            .iter()
+            .map(|r| ((*r).to_owned(), Origin::Reserved(r)))
+            .collect();
+        let mut add = |this: &mut Self, name: String, key| {
             if let Some(first) = seen.get(&name) {
                 this.err(
                     &key,
@@ -747,8 +772,9 @@ impl Checker<'_> {
                 seen.insert(name, key);
             }
         };
-        for name in self.spec.models.keys() {
-            if let Some(r) = RESERVED_TYPES.iter().find(|r| **r == pascal(name)) {
+        for name in spec.models.keys() {
+            let rust = pascal(name);
+            if let Some(r) = RESERVED_TYPES.iter().find(|r| **r == rust) {
                 self.err(
                     format!("models.{name}"),
                     format!("model `{name}` would shadow `{r}`, which the generated code uses"),
@@ -756,44 +782,66 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            add(self, pascal(name), format!("models.{name}"));
+            add(self, rust, Origin::Key("models", name));
         }
-        for name in self.spec.operations.keys() {
-            let key = format!("operations.{name}");
+        for name in spec.operations.keys() {
+            let rust = pascal(name);
             for suffix in ["", "Error", "Response", "Body"] {
-                add(self, format!("{}{suffix}", pascal(name)), key.clone());
+                add(
+                    self,
+                    format!("{rust}{suffix}"),
+                    Origin::Key("operations", name),
+                );
             }
         }
         let mut inline = Vec::new();
-        for (name, model) in &self.spec.models {
+        for (name, model) in &spec.models {
             if let Some(fields) = &model.fields {
+                let key = Key::Child(&Key::Top("models"), name);
                 inline_types(
                     &pascal(name),
-                    &format!("models.{name}.fields"),
+                    Key::Child(&key, "fields"),
                     fields,
                     &mut inline,
                 );
             }
         }
-        for (name, op) in &self.spec.operations {
+        for (name, op) in &spec.operations {
             let rust = pascal(name);
-            inline_types(
-                &rust,
-                &format!("operations.{name}.params"),
-                &op.params,
-                &mut inline,
-            );
+            let key = Key::Child(&Key::Top("operations"), name);
+            inline_types(&rust, Key::Child(&key, "params"), &op.params, &mut inline);
             if let Response::Body(b) = &op.response {
+                let response = Key::Child(&key, "response");
                 inline_types(
                     &format!("{rust}Response"),
-                    &format!("operations.{name}.response.fields"),
+                    Key::Child(&response, "fields"),
                     &b.fields,
                     &mut inline,
                 );
             }
         }
         for (name, key) in inline {
-            add(self, name, key);
+            add(self, name, Origin::Inline(key));
+        }
+    }
+}
+
+/// What generated a type name first, for the message about a second one.
+enum Origin<'a> {
+    /// A name the generated code uses itself.
+    Reserved(&'static str),
+    /// A model or operation: its section and name.
+    Key(&'static str, &'a str),
+    /// The key path of an inline struct or enum.
+    Inline(String),
+}
+
+impl fmt::Display for Origin<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Reserved(r) => write!(f, "`{r}`, which the generated code uses"),
+            Origin::Key(section, name) => write!(f, "{section}.{name}"),
+            Origin::Inline(key) => f.write_str(key),
         }
     }
 }
@@ -815,25 +863,27 @@ const RESERVED_TYPES: &[&str] = &[
 /// The structs and enums generated for inline `object` and `enum` fields, named owner + key.
 fn inline_types(
     owner: &str,
-    key: &str,
+    key: Key<'_>,
     fields: &IndexMap<String, Field>,
     out: &mut Vec<(String, String)>,
 ) {
     for (name, f) in fields {
-        let fkey = format!("{key}.{name}");
         let Ok(expr) = TypeExpr::parse(&f.ty) else {
             continue;
         };
+        let inner = match expr.leaf() {
+            TypeExpr::String if f.values.is_some() => None,
+            TypeExpr::Object if f.fields.is_some() => f.fields.as_ref(),
+            _ => continue,
+        };
         let generated = format!("{owner}{}", pascal(name));
-        match expr.leaf() {
-            TypeExpr::String if f.values.is_some() => out.push((generated, fkey)),
-            TypeExpr::Object => {
-                if let Some(inner) = &f.fields {
-                    out.push((generated.clone(), fkey.clone()));
-                    inline_types(&generated, &format!("{fkey}.fields"), inner, out);
-                }
+        let fkey = Key::Child(&key, name);
+        match inner {
+            None => out.push((generated, fkey.to_string())),
+            Some(inner) => {
+                out.push((generated.clone(), fkey.to_string()));
+                inline_types(&generated, Key::Child(&fkey, "fields"), inner, out);
             }
-            _ => {}
         }
     }
 }

@@ -100,8 +100,8 @@ struct Parser<'a> {
     rest: &'a str,
 }
 
-impl Parser<'_> {
-    fn ident(&mut self) -> &str {
+impl<'a> Parser<'a> {
+    fn ident(&mut self) -> &'a str {
         self.rest = self.rest.trim_start();
         let end = self
             .rest
@@ -132,8 +132,8 @@ impl Parser<'_> {
     }
 
     fn ty(&mut self) -> Result<TypeExpr, TypeError> {
-        let word = self.ident().to_owned();
-        Ok(match word.as_str() {
+        let word = self.ident();
+        Ok(match word {
             "" => {
                 return Err(TypeError(match self.rest.chars().next() {
                     Some(c) => format!("expected a type name, found `{c}`"),
@@ -155,7 +155,7 @@ impl Parser<'_> {
             }
             "map" => {
                 self.expect('<', "map")?;
-                let key = self.ident().to_owned();
+                let key = self.ident();
                 if key != "string" {
                     return Err(TypeError(format!(
                         "map keys must be `string` (JSON object keys), found `{key}`"
@@ -166,7 +166,7 @@ impl Parser<'_> {
                 self.expect('>', &format!("map<string, {inner}"))?;
                 TypeExpr::Map(Box::new(inner))
             }
-            _ => TypeExpr::Named(word),
+            _ => TypeExpr::Named(word.to_owned()),
         })
     }
 }
