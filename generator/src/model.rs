@@ -167,24 +167,13 @@ impl Operation {
 
 /// Lowers a checked spec file into the model.
 pub fn lower(spec: &SpecFile) -> Service {
-    let mut cx = Lower {
-        types: Vec::new(),
-        enums: spec
-            .models
-            .iter()
-            .filter(|(_, m)| m.values.is_some())
-            .map(|(n, _)| pascal(n))
-            .collect(),
-    };
+    let mut cx = Lower { types: Vec::new() };
     for (name, model) in &spec.models {
         let rust = pascal(name);
         let docs = doc_lines(model.description.as_deref());
         match (&model.values, &model.fields) {
             (Some(values), _) => cx.enum_def(rust, docs, values),
-            (None, fields) => {
-                let empty = indexmap::IndexMap::new();
-                cx.struct_def(rust, docs, fields.as_ref().unwrap_or(&empty));
-            }
+            (None, fields) => cx.struct_def(rust, docs, fields.iter().flatten()),
         }
     }
     let operations: Vec<Operation> = spec
@@ -209,7 +198,6 @@ pub fn lower(spec: &SpecFile) -> Service {
 
 struct Lower {
     types: Vec<TypeDef>,
-    enums: BTreeSet<String>,
 }
 
 impl Lower {
@@ -228,7 +216,6 @@ impl Lower {
                 docs: vec![format!("`{wire}`: {}", doc.trim())],
             })
             .collect();
-        self.enums.insert(name.clone());
         self.types.push(TypeDef::Enum(Enum {
             name,
             docs,
@@ -236,11 +223,11 @@ impl Lower {
         }));
     }
 
-    fn struct_def(
+    fn struct_def<'f>(
         &mut self,
         name: String,
         docs: Vec<String>,
-        fields: &indexmap::IndexMap<String, spec::Field>,
+        fields: impl IntoIterator<Item = (&'f String, &'f spec::Field)>,
     ) {
         let fields = self.fields(&name, fields);
         self.types.push(TypeDef::Struct(Struct {
@@ -252,13 +239,13 @@ impl Lower {
         }));
     }
 
-    fn fields(
+    fn fields<'f>(
         &mut self,
         owner: &str,
-        fields: &indexmap::IndexMap<String, spec::Field>,
+        fields: impl IntoIterator<Item = (&'f String, &'f spec::Field)>,
     ) -> Vec<FieldDef> {
         fields
-            .iter()
+            .into_iter()
             .map(|(wire, f)| self.field(owner, wire, f))
             .collect()
     }
@@ -318,10 +305,10 @@ impl Lower {
     fn operation(&mut self, name: &str, op: &spec::Operation) -> Operation {
         let rust = pascal(name);
         let mut params = Vec::new();
-        let mut body = indexmap::IndexMap::new();
+        let mut body = Vec::new();
         for (wire, p) in &op.params {
             if p.location == Some(Location::Body) {
-                body.insert(wire.clone(), p.clone());
+                body.push((wire, p));
             } else {
                 params.push(self.field(&rust, wire, p));
             }
@@ -332,7 +319,7 @@ impl Lower {
             let name = format!("{rust}Body");
             Struct {
                 docs: vec![format!("The JSON body of [`{rust}`].")],
-                fields: self.fields(&rust, &body),
+                fields: self.fields(&rust, body),
                 name,
                 default: false,
                 sent: true,
@@ -393,6 +380,9 @@ fn doc_lines(text: Option<&str>) -> Vec<String> {
 fn yaml_scalar(v: &serde_yaml::Value) -> String {
     match v {
         serde_yaml::Value::String(s) => s.clone(),
+        // What serde_yaml writes for these, without running its emitter.
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
         other => serde_yaml::to_string(other)
             .map(|s| s.trim().to_owned())
             .unwrap_or_default(),
@@ -618,6 +608,29 @@ fn mark_defaults(types: &mut [TypeDef]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scalars_are_written_as_serde_yaml_writes_them() {
+        for text in [
+            "true",
+            "False",
+            "0",
+            "7",
+            "-3",
+            "18446744073709551615",
+            "1.5",
+            "abc",
+        ] {
+            let v: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+            let emitted = serde_yaml::to_string(&v).unwrap().trim().to_owned();
+            let expected = if let serde_yaml::Value::String(s) = &v {
+                s.clone()
+            } else {
+                emitted
+            };
+            assert_eq!(yaml_scalar(&v), expected, "`{text}`");
+        }
+    }
 
     #[test]
     fn required_cycles_are_boxed_without_default() {
