@@ -30,7 +30,7 @@ echo "== setting up $OPS synthetic operations in $TMP"
 cargo run -q --release --manifest-path "$ROOT/Cargo.toml" -p dingtalk-openapi-bench --bin synth-specs -- "$OPS" "$TMP/ws/spec" >"$TMP/features.txt"
 mkdir -p "$TMP/ws/generated"
 cp -r "$ROOT/generator" "$TMP/ws/generator"
-cp -r "$ROOT/generated/src" "$ROOT/generated/build.rs" "$TMP/ws/generated/"
+cp -r "$ROOT/generated/src" "$ROOT/generated/build.rs" "$ROOT/generated/examples" "$ROOT/generated/tests" "$TMP/ws/generated/"
 ln -s ../spec "$TMP/ws/generated/spec"
 cp "$ROOT/Cargo.lock" "$TMP/ws/Cargo.lock"
 # The root manifest minus the members that are not copied.
