@@ -6,6 +6,7 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::keypath::KeyPath;
 use crate::names::{pascal, snake, variant};
 use crate::spec::{Field, Location, Model, Operation, Response, SpecFile};
 use crate::types::{TypeExpr, BUILTINS};
@@ -34,28 +35,6 @@ pub fn check(file: &str, spec: &SpecFile) -> Vec<Diagnostic> {
     }
     cx.type_names();
     cx.out
-}
-
-/// A key path (`operations.Get.params.id`), written out only for a problem: most parts of a
-/// spec have none.
-#[derive(Clone, Copy)]
-enum Key<'a> {
-    /// A top-level key.
-    Top(&'a str),
-    /// A key under another.
-    Child(&'a Key<'a>, &'a str),
-    /// An item of a list.
-    Index(&'a Key<'a>, usize),
-}
-
-impl fmt::Display for Key<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Key::Top(key) => f.write_str(key),
-            Key::Child(parent, key) => write!(f, "{parent}.{key}"),
-            Key::Index(parent, i) => write!(f, "{parent}.{i}"),
-        }
-    }
 }
 
 struct Checker<'a> {
@@ -129,7 +108,7 @@ impl Checker<'_> {
     }
 
     fn model(&mut self, name: &str, model: &Model) {
-        let key = Key::Child(&Key::Top("models"), name);
+        let key = KeyPath::Key(&KeyPath::top("models"), name);
         self.type_name(key, name);
         match (&model.fields, &model.values) {
             (Some(_), Some(_)) => self.err(
@@ -142,12 +121,12 @@ impl Checker<'_> {
                 format!("model `{name}` has neither `fields` nor `enum`"),
                 "add `fields:` for a struct or `enum:` for a string enum",
             ),
-            (Some(fields), None) => self.fields(Key::Child(&key, "fields"), fields, false),
-            (None, Some(values)) => self.enum_values(Key::Child(&key, "enum"), values),
+            (Some(fields), None) => self.fields(KeyPath::Key(&key, "fields"), fields, false),
+            (None, Some(values)) => self.enum_values(KeyPath::Key(&key, "enum"), values),
         }
     }
 
-    fn type_name(&mut self, key: Key<'_>, name: &str) {
+    fn type_name(&mut self, key: KeyPath<'_>, name: &str) {
         if pascal(name) != name {
             self.err(
                 key,
@@ -157,7 +136,7 @@ impl Checker<'_> {
         }
     }
 
-    fn enum_values(&mut self, key: Key<'_>, values: &IndexMap<String, String>) {
+    fn enum_values(&mut self, key: KeyPath<'_>, values: &IndexMap<String, String>) {
         if values.is_empty() {
             self.err(
                 key,
@@ -176,7 +155,7 @@ impl Checker<'_> {
     /// Reports names that differ on the wire but collide in Rust.
     fn collisions<'n>(
         &mut self,
-        key: Key<'_>,
+        key: KeyPath<'_>,
         names: impl Iterator<Item = &'n str>,
         rust: fn(&str) -> String,
         what: &str,
@@ -199,7 +178,7 @@ impl Checker<'_> {
         }
     }
 
-    fn fields(&mut self, key: Key<'_>, fields: &IndexMap<String, Field>, params: bool) {
+    fn fields(&mut self, key: KeyPath<'_>, fields: &IndexMap<String, Field>, params: bool) {
         self.collisions(
             key,
             fields.keys().map(String::as_str),
@@ -207,11 +186,11 @@ impl Checker<'_> {
             if params { "parameter" } else { "field" },
         );
         for (name, f) in fields {
-            self.field(Key::Child(&key, name), f, params);
+            self.field(KeyPath::Key(&key, name), f, params);
         }
     }
 
-    fn field(&mut self, key: Key<'_>, f: &Field, param: bool) {
+    fn field(&mut self, key: KeyPath<'_>, f: &Field, param: bool) {
         if !param && f.location.is_some() {
             self.err(
                 format!("{key}.in"),
@@ -247,7 +226,7 @@ impl Checker<'_> {
             );
         }
         if let Some(values) = &f.values {
-            self.enum_values(Key::Child(&key, "enum"), values);
+            self.enum_values(KeyPath::Key(&key, "enum"), values);
         }
         if f.secret && (expr != TypeExpr::String || f.values.is_some()) {
             self.err(
@@ -264,7 +243,7 @@ impl Checker<'_> {
             );
         }
         match (f.fields.as_ref(), *leaf == TypeExpr::Object) {
-            (Some(fields), true) => self.fields(Key::Child(&key, "fields"), fields, false),
+            (Some(fields), true) => self.fields(KeyPath::Key(&key, "fields"), fields, false),
             (Some(_), false) => self.err(
                 format!("{key}.fields"),
                 format!("`fields` on a `{}` field", f.ty),
@@ -362,7 +341,7 @@ impl Checker<'_> {
     }
 
     /// Named types must exist in this file.
-    fn type_refs(&mut self, key: Key<'_>, expr: &TypeExpr) {
+    fn type_refs(&mut self, key: KeyPath<'_>, expr: &TypeExpr) {
         if let TypeExpr::Named(n) = expr.leaf() {
             if !self.spec.models.contains_key(n) {
                 let models = self.spec.models.keys().map(String::as_str);
@@ -382,7 +361,7 @@ impl Checker<'_> {
     }
 
     fn operation(&mut self, name: &str, op: &Operation) {
-        let key = Key::Child(&Key::Top("operations"), name);
+        let key = KeyPath::Key(&KeyPath::top("operations"), name);
         self.type_name(key, name);
         let method = op.method.to_ascii_uppercase();
         if !METHODS.contains(&method.as_str()) {
@@ -409,7 +388,7 @@ impl Checker<'_> {
             }
         }
         self.path(key, op);
-        let params = Key::Child(&key, "params");
+        let params = KeyPath::Key(&key, "params");
         self.fields(params, &op.params, true);
         let has_body = op
             .params
@@ -446,7 +425,7 @@ impl Checker<'_> {
             );
         }
         for (pname, p) in &op.params {
-            let pkey = Key::Child(&params, pname);
+            let pkey = KeyPath::Key(&params, pname);
             match p.location {
                 None => self.err(
                     format!("{pkey}.in"),
@@ -470,16 +449,16 @@ impl Checker<'_> {
         }
         self.builder_names(key, name, op, has_body);
         if let Response::Body(body) = &op.response {
-            let response = Key::Child(&key, "response");
-            self.fields(Key::Child(&response, "fields"), &body.fields, false);
+            let response = KeyPath::Key(&key, "response");
+            self.fields(KeyPath::Key(&response, "fields"), &body.fields, false);
             if let Some(example) = &body.example {
-                self.example(Key::Child(&response, "example"), example, &body.fields);
+                self.example(KeyPath::Key(&response, "example"), example, &body.fields);
             }
         }
         let mut codes = BTreeMap::new();
-        let errors = Key::Child(&key, "errors");
+        let errors = KeyPath::Key(&key, "errors");
         for (i, e) in op.errors.iter().enumerate() {
-            let ekey = Key::Index(&errors, i);
+            let ekey = KeyPath::Index(&errors, i);
             if !(400..=599).contains(&e.status) {
                 self.err(
                     format!("{ekey}.status"),
@@ -585,7 +564,7 @@ impl Checker<'_> {
 
     /// Names the emitter derives per operation must not collide with each other or with the
     /// builder's own members (`client`, `body`, `build`, `send`) and the service's `new`.
-    fn builder_names(&mut self, key: Key<'_>, name: &str, op: &Operation, has_body: bool) {
+    fn builder_names(&mut self, key: KeyPath<'_>, name: &str, op: &Operation, has_body: bool) {
         if snake(name) == "new" {
             self.err(
                 key,
@@ -597,9 +576,9 @@ impl Checker<'_> {
             );
         }
         let mut setters: BTreeMap<String, &str> = BTreeMap::new();
-        let params = Key::Child(&key, "params");
+        let params = KeyPath::Key(&key, "params");
         for (pname, p) in &op.params {
-            let pkey = Key::Child(&params, pname);
+            let pkey = KeyPath::Key(&params, pname);
             let ident = snake(pname);
             let in_body = p.location == Some(Location::Body);
             if !in_body && (ident == "client" || (ident == "body" && has_body)) {
@@ -633,7 +612,7 @@ impl Checker<'_> {
         }
     }
 
-    fn path(&mut self, key: Key<'_>, op: &Operation) {
+    fn path(&mut self, key: KeyPath<'_>, op: &Operation) {
         if !op.path.starts_with('/') {
             self.err(
                 format!("{key}.path"),
@@ -711,7 +690,7 @@ impl Checker<'_> {
         }
     }
 
-    fn example(&mut self, key: Key<'_>, example: &str, fields: &IndexMap<String, Field>) {
+    fn example(&mut self, key: KeyPath<'_>, example: &str, fields: &IndexMap<String, Field>) {
         match serde_json::from_str::<serde_json::Value>(example) {
             Err(e) => self.err(
                 key,
@@ -797,10 +776,10 @@ impl Checker<'_> {
         let mut inline = Vec::new();
         for (name, model) in &spec.models {
             if let Some(fields) = &model.fields {
-                let key = Key::Child(&Key::Top("models"), name);
+                let key = KeyPath::Key(&KeyPath::top("models"), name);
                 inline_types(
                     &pascal(name),
-                    Key::Child(&key, "fields"),
+                    KeyPath::Key(&key, "fields"),
                     fields,
                     &mut inline,
                 );
@@ -808,13 +787,13 @@ impl Checker<'_> {
         }
         for (name, op) in &spec.operations {
             let rust = pascal(name);
-            let key = Key::Child(&Key::Top("operations"), name);
-            inline_types(&rust, Key::Child(&key, "params"), &op.params, &mut inline);
+            let key = KeyPath::Key(&KeyPath::top("operations"), name);
+            inline_types(&rust, KeyPath::Key(&key, "params"), &op.params, &mut inline);
             if let Response::Body(b) = &op.response {
-                let response = Key::Child(&key, "response");
+                let response = KeyPath::Key(&key, "response");
                 inline_types(
                     &format!("{rust}Response"),
-                    Key::Child(&response, "fields"),
+                    KeyPath::Key(&response, "fields"),
                     &b.fields,
                     &mut inline,
                 );
@@ -863,7 +842,7 @@ const RESERVED_TYPES: &[&str] = &[
 /// The structs and enums generated for inline `object` and `enum` fields, named owner + key.
 fn inline_types(
     owner: &str,
-    key: Key<'_>,
+    key: KeyPath<'_>,
     fields: &IndexMap<String, Field>,
     out: &mut Vec<(String, String)>,
 ) {
@@ -877,12 +856,12 @@ fn inline_types(
             _ => continue,
         };
         let generated = format!("{owner}{}", pascal(name));
-        let fkey = Key::Child(&key, name);
+        let fkey = KeyPath::Key(&key, name);
         match inner {
             None => out.push((generated, fkey.to_string())),
             Some(inner) => {
                 out.push((generated.clone(), fkey.to_string()));
-                inline_types(&generated, Key::Child(&fkey, "fields"), inner, out);
+                inline_types(&generated, KeyPath::Key(&fkey, "fields"), inner, out);
             }
         }
     }

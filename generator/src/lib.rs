@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+mod keypath;
 pub mod model;
 pub mod names;
 pub mod schema;

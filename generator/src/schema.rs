@@ -5,6 +5,7 @@
 //! The schema mirrors [`crate::spec`] key for key; `tests` below keeps the two in step.
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::keypath::KeyPath;
 use crate::yaml::{Node, Pos, ScalarKind, Value};
 
 /// What a value must be.
@@ -180,7 +181,7 @@ pub fn check(file: &str, root: &Node) -> Vec<Diagnostic> {
         .and_then(|m| m.first())
         .map_or(top, |(k, _)| k.pos);
     cx.value(
-        At::Root,
+        KeyPath::Root,
         top,
         root,
         Shape::Struct("spec file", ROOT_KEYS),
@@ -194,72 +195,6 @@ struct Cx<'a> {
     out: Vec<Diagnostic>,
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-/// The last segment of a key path, for messages.
-fn last(path: &str) -> &str {
-    path.rsplit('.').next().unwrap_or(path)
-}
-
-/// Where the check (or `clean`) is in the tree: the key path, spelt out only for a problem.
-#[derive(Clone, Copy)]
-enum At<'a> {
-    Root,
-    Key(&'a At<'a>, &'a str),
-    Index(&'a At<'a>, usize),
-}
-
-impl<'a> At<'a> {
-    /// The dotted key path (`operations.Get.errors.0`).
-    fn path(&self) -> String {
-        match self {
-            At::Root => String::new(),
-            At::Key(parent, key) => join(&parent.path(), key),
-            At::Index(parent, i) => join(&parent.path(), &i.to_string()),
-        }
-    }
-
-    /// Whether [`At::path`] is empty.
-    fn is_empty(&self) -> bool {
-        match self {
-            At::Root => true,
-            At::Key(parent, key) => key.is_empty() && parent.is_empty(),
-            At::Index(..) => false,
-        }
-    }
-
-    /// The last segment of [`At::path`].
-    fn name(&self) -> Name<'a> {
-        match *self {
-            At::Root => Name::Key(""),
-            At::Key(_, key) => Name::Key(last(key)),
-            At::Index(_, i) => Name::Index(i),
-        }
-    }
-}
-
-/// The last segment of a key path, written out when a message needs it.
-#[derive(Clone, Copy)]
-enum Name<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-impl std::fmt::Display for Name<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Name::Key(key) => f.write_str(key),
-            Name::Index(i) => write!(f, "{i}"),
-        }
-    }
-}
-
 impl Cx<'_> {
     fn err(&mut self, key: &str, pos: Pos, msg: String, help: String) {
         let mut d = Diagnostic::new(self.file, key, msg).help(help);
@@ -268,13 +203,13 @@ impl Cx<'_> {
     }
 
     /// Checks `node` (at `at`, whose key is at `key_pos`) against `shape`.
-    fn value(&mut self, at: At<'_>, key_pos: Pos, node: &Node, shape: Shape, nullable: bool) {
+    fn value(&mut self, at: KeyPath<'_>, key_pos: Pos, node: &Node, shape: Shape, nullable: bool) {
         if nullable && node.kind() == Some(ScalarKind::Null) {
             return;
         }
         if let Value::Alias = node.value {
             self.err(
-                &at.path(),
+                &at.to_string(),
                 node.pos,
                 "YAML aliases (`*name`) are not supported in specs".to_owned(),
                 "write the value out; a spec is read by people first".to_owned(),
@@ -342,7 +277,7 @@ impl Cx<'_> {
                         None => format!("use one of: {}", words.join(", ")),
                     };
                     self.err(
-                        &at.path(),
+                        &at.to_string(),
                         node.pos,
                         format!("invalid `{name}` value `{w}`"),
                         help,
@@ -358,7 +293,7 @@ impl Cx<'_> {
             Shape::List(item) => match &node.value {
                 Value::Seq(items) => {
                     for (i, it) in items.iter().enumerate() {
-                        self.value(At::Index(&at, i), it.pos, it, *item, false);
+                        self.value(KeyPath::Index(&at, i), it.pos, it, *item, false);
                     }
                 }
                 _ => self.wrong(
@@ -404,7 +339,7 @@ impl Cx<'_> {
                     let Some(kname) = self.key_name(at, k, what) else {
                         continue;
                     };
-                    self.value(At::Key(&at, kname), k.pos, v, *item, false);
+                    self.value(KeyPath::Key(&at, kname), k.pos, v, *item, false);
                 }
             }
             Shape::Struct(what, keys) => {
@@ -429,7 +364,7 @@ impl Cx<'_> {
                     };
                     match keys.iter().find(|key| key.name == kname) {
                         Some(key) => {
-                            self.value(At::Key(&at, kname), k.pos, v, key.shape, key.nullable)
+                            self.value(KeyPath::Key(&at, kname), k.pos, v, key.shape, key.nullable)
                         }
                         None => {
                             let help = match did_you_mean(kname, keys.iter().map(|k| k.name)) {
@@ -444,7 +379,7 @@ impl Cx<'_> {
                                 ),
                             };
                             self.err(
-                                &At::Key(&at, kname).path(),
+                                &KeyPath::Key(&at, kname).to_string(),
                                 k.pos,
                                 format!("unknown key `{kname}` in {}", a(what)),
                                 help,
@@ -485,7 +420,7 @@ impl Cx<'_> {
                         .collect::<Vec<_>>()
                         .join(", ");
                     self.err(
-                        &at.path(),
+                        &at.to_string(),
                         key_pos,
                         format!(
                             "{owner} is missing the required key{} {list}",
@@ -498,14 +433,14 @@ impl Cx<'_> {
         }
     }
 
-    fn wrong(&mut self, at: At<'_>, node: &Node, expected: &str, help: String) {
+    fn wrong(&mut self, at: KeyPath<'_>, node: &Node, expected: &str, help: String) {
         let what = if at.is_empty() {
             "the file".to_owned()
         } else {
             format!("`{}`", at.name())
         };
         self.err(
-            &at.path(),
+            &at.to_string(),
             node.pos,
             format!("{what} should be {expected}, found {}", node.describe()),
             help,
@@ -513,12 +448,12 @@ impl Cx<'_> {
     }
 
     /// The text of a mapping key, which must be a plain string.
-    fn key_name<'n>(&mut self, at: At<'_>, k: &'n Node, what: &str) -> Option<&'n str> {
+    fn key_name<'n>(&mut self, at: KeyPath<'_>, k: &'n Node, what: &str) -> Option<&'n str> {
         match k.kind() {
             Some(ScalarKind::Str) => k.as_str(),
             _ => {
                 self.err(
-                    &at.path(),
+                    &at.to_string(),
                     k.pos,
                     format!("the {what} name should be a string, found {}", k.describe()),
                     match k.as_str() {
@@ -531,12 +466,12 @@ impl Cx<'_> {
         }
     }
 
-    fn duplicates(&mut self, at: At<'_>, pairs: &[(Node, Node)], what: &str) {
+    fn duplicates(&mut self, at: KeyPath<'_>, pairs: &[(Node, Node)], what: &str) {
         for (i, (k, _)) in pairs.iter().enumerate() {
             let Some(name) = k.as_str() else { continue };
             if let Some((first, _)) = pairs[..i].iter().find(|(f, _)| f.as_str() == Some(name)) {
                 self.err(
-                    &At::Key(&at, name).path(),
+                    &KeyPath::Key(&at, name).to_string(),
                     k.pos,
                     format!("duplicate {what} `{name}`"),
                     format!(
@@ -555,7 +490,7 @@ impl Cx<'_> {
 /// `dropped` collects the key paths that were left out.
 pub fn cleaned(root: &Node, dropped: &mut Vec<String>) -> serde_yaml::Value {
     clean(
-        At::Root,
+        KeyPath::Root,
         root,
         Shape::Struct("spec file", ROOT_KEYS),
         false,
@@ -565,7 +500,7 @@ pub fn cleaned(root: &Node, dropped: &mut Vec<String>) -> serde_yaml::Value {
 }
 
 fn clean(
-    path: At<'_>,
+    path: KeyPath<'_>,
     node: &Node,
     shape: Shape,
     nullable: bool,
@@ -619,7 +554,9 @@ fn clean(
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, it)| clean(At::Index(&path, i), it, *item, false, dropped))
+                    .filter_map(|(i, it)| {
+                        clean(KeyPath::Index(&path, i), it, *item, false, dropped)
+                    })
                     .collect(),
             )),
             _ => None,
@@ -634,7 +571,7 @@ fn clean(
                 if m.contains_key(&key) {
                     continue;
                 }
-                if let Some(v) = clean(At::Key(&path, name), v, *item, false, dropped) {
+                if let Some(v) = clean(KeyPath::Key(&path, name), v, *item, false, dropped) {
                     m.insert(key, v);
                 }
             }
@@ -662,7 +599,7 @@ fn clean(
                     continue;
                 }
                 if let Some(v) = clean(
-                    At::Key(&path, key.name),
+                    KeyPath::Key(&path, key.name),
                     v,
                     key.shape,
                     key.nullable,
@@ -678,7 +615,7 @@ fn clean(
         }),
     };
     if v.is_none() {
-        dropped.push(path.path());
+        dropped.push(path.to_string());
     }
     v
 }
