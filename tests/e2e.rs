@@ -611,6 +611,29 @@ mod wiki_get_workspaces {
     }
 
     #[tokio::test]
+    async fn a_body_setter_called_again_replaces_the_earlier_value() {
+        let h = harness().await;
+        h.reply(Reply::json(200, example(WIKI, OP)));
+        let option = |with| GetWorkspacesOption {
+            with_permission_role: Some(with),
+        };
+
+        h.client
+            .wiki_2_0()
+            .get_workspaces("union_id", ["only"])
+            .option(option(true))
+            .option(option(false))
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(
+            h.only_request().json(),
+            json!({ "workspaceIds": ["only"], "option": { "withPermissionRole": false } })
+        );
+    }
+
+    #[tokio::test]
     async fn decodes_every_documented_error() {
         let h = harness().await;
         let get = || h.client.wiki_2_0().get_workspaces("u", ["a"]).build();
@@ -720,6 +743,26 @@ mod wiki_get_workspace {
         let request = h.only_request();
         assert_eq!(request.path, "/v2.0/wiki/workspaces/ws");
         assert_eq!(request.query, "operatorId=union_id");
+    }
+
+    #[tokio::test]
+    async fn a_setter_called_again_replaces_the_earlier_value() {
+        let h = harness().await;
+        h.reply(Reply::json(200, answer()));
+
+        h.client
+            .wiki_2_0()
+            .get_workspace("ws", "union_id")
+            .with_permission_role(true)
+            .with_permission_role(false)
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(
+            h.only_request().query,
+            "operatorId=union_id&withPermissionRole=false"
+        );
     }
 
     #[tokio::test]

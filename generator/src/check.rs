@@ -437,6 +437,16 @@ impl Checker<'_> {
                     format!("path parameter `{pname}` is optional"),
                     "path parameters are always required: add `required: true`",
                 ),
+                Some(Location::Path)
+                    if p.values.is_some()
+                        || !matches!(p.ty.as_str(), "string" | "int32" | "int64" | "boolean") =>
+                {
+                    self.err(
+                        format!("{pkey}.type"),
+                        format!("path parameter `{pname}` is not a string, integer or boolean"),
+                        "a path parameter fills one segment of the path: use `type: string`, `int32`, `int64` or `boolean` (without `enum`; list the values in the description)",
+                    )
+                }
                 _ => {}
             }
             if p.style.is_some() && p.location != Some(Location::Query) {
@@ -447,7 +457,7 @@ impl Checker<'_> {
                 );
             }
         }
-        self.builder_names(key, name, op, has_body);
+        self.builder_names(key, name, op);
         if let Response::Body(body) = &op.response {
             let response = KeyPath::Key(&key, "response");
             self.fields(KeyPath::Key(&response, "fields"), &body.fields, false);
@@ -563,8 +573,8 @@ impl Checker<'_> {
     }
 
     /// Names the emitter derives per operation must not collide with each other or with the
-    /// builder's own members (`client`, `body`, `build`, `send`) and the service's `new`.
-    fn builder_names(&mut self, key: KeyPath<'_>, name: &str, op: &Operation, has_body: bool) {
+    /// builder's own methods (`build`, `send`, `clone`) and the service's `new`.
+    fn builder_names(&mut self, key: KeyPath<'_>, name: &str, op: &Operation) {
         if snake(name) == "new" {
             self.err(
                 key,
@@ -580,16 +590,6 @@ impl Checker<'_> {
         for (pname, p) in &op.params {
             let pkey = KeyPath::Key(&params, pname);
             let ident = snake(pname);
-            let in_body = p.location == Some(Location::Body);
-            if !in_body && (ident == "client" || (ident == "body" && has_body)) {
-                self.err(
-                    pkey,
-                    format!(
-                        "parameter `{pname}` becomes the builder field `{ident}`, which the generated request builder uses itself"
-                    ),
-                    "this cannot be renamed on the wire; report it so the generator can give the builder field another name",
-                );
-            }
             if p.required || p.location == Some(Location::Path) {
                 continue;
             }
@@ -765,7 +765,7 @@ impl Checker<'_> {
         }
         for name in spec.operations.keys() {
             let rust = pascal(name);
-            for suffix in ["", "Error", "Response", "Body"] {
+            for suffix in ["", "Error", "Response"] {
                 add(
                     self,
                     format!("{rust}{suffix}"),

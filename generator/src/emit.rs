@@ -1,8 +1,8 @@
 //! Emits the Rust source of one service from the model, with `quote`.
 //!
-//! The output is thin on purpose: types, and per operation a builder whose `build` hands a
-//! request description to the runtime (`rt::Request`). Sending, retrying and decoding live in
-//! the runtime, once.
+//! The output is thin on purpose: types, and per operation a builder that wraps the runtime's
+//! request description (`rt::Request`): its constructor and setters set parameters on it, and
+//! `build` hands it over. Sending, retrying and decoding live in the runtime, once.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -103,52 +103,42 @@ fn field_ty(f: &FieldDef) -> TokenStream {
     }
 }
 
-/// An argument type that is easy to call with, and the expression converting it.
-fn arg(f: &FieldDef) -> (TokenStream, TokenStream) {
-    arg_named(f, &ident(&f.ident))
-}
-
-/// [`arg`] for a variable of another name (setters take `value`).
-fn arg_named(f: &FieldDef, name: &Ident) -> (TokenStream, TokenStream) {
+/// An argument type that is easy to call with, and the expression handing it to the request.
+fn arg(f: &FieldDef, name: &Ident) -> (TokenStream, TokenStream) {
     match &f.ty {
-        RustType::String => (quote!(impl Into<String>), quote!(#name.into())),
-        RustType::Secret => (quote!(impl Into<rt::Secret>), quote!(#name.into())),
+        RustType::String => (quote!(impl AsRef<str>), quote!(#name.as_ref())),
+        RustType::Secret => (
+            quote!(impl Into<rt::Secret>),
+            quote!(&Into::<rt::Secret>::into(#name)),
+        ),
         RustType::Vec(inner) if **inner == RustType::String => (
             quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(#name.into_iter().map(Into::into).collect()),
+            quote!(&rt::strings(#name)),
         ),
-        t if f.boxed => {
-            let t = ty(t);
-            (t, quote!(Box::new(#name)))
-        }
-        t => (ty(t), quote!(#name)),
+        // A path segment is text (the checks allow only strings, integers and booleans there).
+        t if f.location == Location::Path => (ty(t), quote!(&#name.to_string())),
+        t => (ty(t), quote!(&#name)),
     }
 }
 
-/// A struct-literal field initialised from the argument of the same name.
-fn init(f: &FieldDef) -> TokenStream {
-    let n = ident(&f.ident);
-    if !f.required {
-        return quote!(#n: None);
-    }
-    let (_, conv) = arg(f);
-    if n == conv.to_string() {
-        quote!(#n)
-    } else {
-        quote!(#n: #conv)
-    }
+/// The request method call that sets parameter `f` from the variable `name`.
+fn set(f: &FieldDef, name: &Ident) -> TokenStream {
+    let wire = &f.wire;
+    let (_, value) = arg(f, name);
+    let method = match f.location {
+        Location::Path => quote!(path_param),
+        Location::Query if f.json_style => quote!(query_json),
+        Location::Query => quote!(query),
+        Location::Header => quote!(header),
+        Location::Body => quote!(field),
+    };
+    quote!(.#method(#wire, #value))
 }
 
+/// A public, documented model: a struct of serde fields.
 fn struct_def(s: &Struct) -> TokenStream {
-    fields_struct(s, true)
-}
-
-/// A struct of serde fields: a public, documented model, or (`public` false) the private JSON
-/// body of an operation, which only its builder fills and serializes (the setters carry the docs).
-fn fields_struct(s: &Struct, public: bool) -> TokenStream {
     let name = ident(&s.name);
-    let doc = public.then(|| docs(&s.docs));
-    let vis = public.then(|| quote!(pub));
+    let doc = docs(&s.docs);
     let camel = s
         .fields
         .iter()
@@ -156,7 +146,7 @@ fn fields_struct(s: &Struct, public: bool) -> TokenStream {
         .count();
     let rename_all = camel * 2 > s.fields.len();
     let fields = s.fields.iter().map(|f| {
-        let doc = public.then(|| docs(&f.docs));
+        let doc = docs(&f.docs);
         let fname = ident(&f.ident);
         let t = field_ty(f);
         let derived = if rename_all {
@@ -173,20 +163,15 @@ fn fields_struct(s: &Struct, public: bool) -> TokenStream {
             args.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
-        quote! { #doc #attr #vis #fname: #t, }
+        quote! { #doc #attr pub #fname: #t, }
     });
     let container = rename_all.then(|| quote!(#[serde(rename_all = "camelCase")]));
-    let derive = if public {
-        let default = s.default.then(|| quote!(Default,));
-        quote!(#[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)])
-    } else {
-        quote!(#[derive(Debug, Clone, Serialize)])
-    };
+    let default = s.default.then(|| quote!(Default,));
     quote! {
         #doc
-        #derive
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         #container
-        #vis struct #name { #(#fields)* }
+        pub struct #name { #(#fields)* }
     }
 }
 
@@ -349,19 +334,14 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
         let summary = docs(&ctor_docs(op));
         let args = op.required().map(|f| {
             let n = ident(&f.ident);
-            let (t, _) = arg(f);
+            let (t, _) = arg(f, &n);
             quote!(#n: #t)
         });
-        let inits = op.params.iter().map(init);
-        let body = op.body.as_ref().map(|b| {
-            let bname = ident(&b.name);
-            let fields = b.fields.iter().map(init);
-            quote!(body: #bname { #(#fields),* },)
-        });
+        let sets = op.required().map(|f| set(f, &ident(&f.ident)));
         quote! {
             #summary
             pub fn #fn_name(&self, #(#args),*) -> #name {
-                #name { client: self.client.clone(), #(#inits,)* #body }
+                #name(rt::Request::new(&self.client, &#name::ENDPOINT) #(#sets)*)
             }
         }
     });
@@ -419,46 +399,19 @@ fn operation(op: &Operation) -> TokenStream {
         }
         None => quote!(()),
     };
-    let fields = op.params.iter().map(|f| {
-        let n = ident(&f.ident);
-        let t = field_ty(f);
-        quote!(#n: #t,)
-    });
-    let body_field = op.body.as_ref().map(|b| {
-        let b = ident(&b.name);
-        quote!(body: #b,)
-    });
     let setters = op.optional().map(|f| {
         let doc = docs(&f.docs);
-        let n = ident(&f.ident);
         let setter = setter_name(f);
         let value = format_ident!("value");
-        let (t, conv) = arg_named(f, &value);
-        let target = if f.location == Location::Body {
-            quote!(self.body.#n)
-        } else {
-            quote!(self.#n)
-        };
+        let (t, _) = arg(f, &value);
+        let set = set(f, &value);
         quote! {
             #doc
-            pub fn #setter(mut self, #value: #t) -> Self {
-                #target = Some(#conv);
-                self
+            pub fn #setter(self, #value: #t) -> Self {
+                Self(self.0 #set)
             }
         }
     });
-    let calls = op.params.iter().map(|f| {
-        let n = ident(&f.ident);
-        let wire = &f.wire;
-        match f.location {
-            Location::Path => quote!(.path_param(#wire, &self.#n)),
-            Location::Query if f.json_style => quote!(.query_json(#wire, &self.#n)),
-            Location::Query => quote!(.query(#wire, &self.#n)),
-            Location::Header => quote!(.header(#wire, &self.#n)),
-            Location::Body => quote!(),
-        }
-    });
-    let body_call = op.body.as_ref().map(|_| quote!(.json(&self.body)));
     let (op_name, path) = (&op.name, &op.path);
     let method = format_ident!("{}", crate::names::pascal(&op.method));
     // Only what differs from the service defaults (idempotent, authenticated, JSON answer).
@@ -470,31 +423,23 @@ fn operation(op: &Operation) -> TokenStream {
     .into_iter()
     .flatten();
     let errors = error_enum(&op.errors);
-    let body_def = op.body.as_ref().map(|b| fields_struct(b, false));
     quote! {
         #doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
-        pub struct #name {
-            client: rt::Client,
-            #(#fields)*
-            #body_field
-        }
+        pub struct #name(rt::Request<#out, #err>);
         impl #name {
             const ENDPOINT: rt::Endpoint = SERVICE.op(#op_name, rt::Method::#method, #path) #(#flags)*;
             #(#setters)*
             /// Describes the request without sending it (to set per-call options or inspect it).
             pub fn build(self) -> rt::Request<#out, #err> {
-                rt::Request::new(self.client, &Self::ENDPOINT)
-                #(#calls)*
-                #body_call
+                self.0
             }
             /// Sends the request and decodes the answer.
             pub async fn send(self) -> rt::Result<#out, #err> {
-                self.build().send().await
+                self.0.send().await
             }
         }
-        #body_def
         #errors
     }
 }

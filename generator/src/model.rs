@@ -137,10 +137,8 @@ pub struct Operation {
     pub idempotent: bool,
     /// Whether the access-token header is sent.
     pub auth: bool,
-    /// Path, query and header parameters, required first.
+    /// Parameters, required first, each group in location order (path, query, header, body).
     pub params: Vec<FieldDef>,
-    /// The body struct, when the operation has body parameters.
-    pub body: Option<Struct>,
     /// The response struct, or `None` for `response: none`.
     pub response: Option<String>,
     /// The error-kind enum.
@@ -154,14 +152,12 @@ pub struct Operation {
 impl Operation {
     /// Required parameters in argument order: path, query, header, then body.
     pub fn required(&self) -> impl Iterator<Item = &FieldDef> {
-        let body = self.body.iter().flat_map(|b| b.fields.iter());
-        self.params.iter().chain(body).filter(|p| p.required)
+        self.params.iter().filter(|p| p.required)
     }
 
     /// Optional parameters, each with a setter.
     pub fn optional(&self) -> impl Iterator<Item = &FieldDef> {
-        let body = self.body.iter().flat_map(|b| b.fields.iter());
-        self.params.iter().chain(body).filter(|p| !p.required)
+        self.params.iter().filter(|p| !p.required)
     }
 }
 
@@ -304,27 +300,13 @@ impl Lower {
 
     fn operation(&mut self, name: &str, op: &spec::Operation) -> Operation {
         let rust = pascal(name);
-        let mut params = Vec::new();
-        let mut body = Vec::new();
-        for (wire, p) in &op.params {
-            if p.location == Some(Location::Body) {
-                body.push((wire, p));
-            } else {
-                params.push(self.field(&rust, wire, p));
-            }
-        }
-        // Required first (stable), each group in location order.
+        let mut params: Vec<FieldDef> = op
+            .params
+            .iter()
+            .map(|(wire, p)| self.field(&rust, wire, p))
+            .collect();
+        // Required first (stable), each group in location order: path, query, header, body.
         params.sort_by_key(|p| (!p.required, p.location as u8));
-        let body = (!body.is_empty()).then(|| {
-            let name = format!("{rust}Body");
-            Struct {
-                docs: vec![format!("The JSON body of [`{rust}`].")],
-                fields: self.fields(&rust, body),
-                name,
-                default: false,
-                sent: true,
-            }
-        });
         let response = match &op.response {
             spec::Response::Empty(_) => None,
             spec::Response::Body(b) => {
@@ -364,7 +346,6 @@ impl Lower {
             name: rust,
             method,
             params,
-            body,
             response,
             errors,
         }
@@ -492,11 +473,7 @@ fn mark_sent(types: &mut [TypeDef], operations: &[Operation]) {
     }
     let mut todo: Vec<String> = operations
         .iter()
-        .flat_map(|op| {
-            op.params
-                .iter()
-                .chain(op.body.iter().flat_map(|b| b.fields.iter()))
-        })
+        .flat_map(|op| &op.params)
         .filter_map(|f| named(&f.ty).map(str::to_owned))
         .collect();
     let mut sent = BTreeSet::new();

@@ -320,7 +320,7 @@ impl OperationInfo {
     /// parameters, decoded as JSON (`null` for operations without a response body).
     pub fn untyped_request(&self, client: &Client) -> Request<Value, UntypedError> {
         let ex = self.example_request();
-        let mut req = Request::new(client.clone(), self.endpoint());
+        let mut req = Request::new(client, self.endpoint());
         for (name, value) in &ex.path {
             req = req.path_param(name, value);
         }

@@ -22,7 +22,7 @@ pub use credentials::{
 };
 pub use error::{ApiError, BuildError, Error, ErrorKind, InvalidResponse, TransportError};
 pub use limit::RateLimit;
-pub use request::{Endpoint, Method, Request, Response, ResponseMeta};
+pub use request::{strings, Endpoint, Method, Request, Response, ResponseMeta};
 
 /// What a call returns: its output, or an [`Error`] with the operation's error codes `E`.
 pub type Result<O, E> = std::result::Result<O, Error<E>>;

@@ -138,6 +138,8 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// One call, described: output type `O`, error codes `E`. Built by generated code; send it with
 /// [`Request::send`], or set per-call options first.
+///
+/// Parameters are set, not added: setting one again replaces its earlier value.
 #[must_use = "a request does nothing until it is sent"]
 pub struct Request<O, E> {
     client: Client,
@@ -145,11 +147,29 @@ pub struct Request<O, E> {
     path: String,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
-    body: Option<Vec<u8>>,
+    body: Option<serde_json::Value>,
     problem: Option<String>,
     timeout: Option<Duration>,
     max_attempts: Option<u32>,
     marker: PhantomData<fn() -> (O, E)>,
+}
+
+// By hand: a derive would require `O: Clone, E: Clone`, which the marker does not need.
+impl<O, E> Clone for Request<O, E> {
+    fn clone(&self) -> Self {
+        Request {
+            client: self.client.clone(),
+            endpoint: self.endpoint,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            problem: self.problem.clone(),
+            timeout: self.timeout,
+            max_attempts: self.max_attempts,
+            marker: PhantomData,
+        }
+    }
 }
 
 impl<O, E> std::fmt::Debug for Request<O, E> {
@@ -164,10 +184,10 @@ impl<O, E> std::fmt::Debug for Request<O, E> {
 }
 
 impl<O, E> Request<O, E> {
-    /// Starts describing a call of `endpoint`.
-    pub fn new(client: Client, endpoint: &'static Endpoint) -> Self {
+    /// Starts describing a call of `endpoint` through `client`.
+    pub fn new(client: &Client, endpoint: &'static Endpoint) -> Self {
         Request {
-            client,
+            client: client.clone(),
             endpoint,
             path: endpoint.path.to_owned(),
             query: Vec::new(),
@@ -192,9 +212,10 @@ impl<O, E> Request<O, E> {
         self
     }
 
-    /// Adds a query parameter; `None` is skipped, booleans are `true`/`false`, arrays become
+    /// Sets a query parameter; `None` is skipped, booleans are `true`/`false`, arrays become
     /// `name.1=…&name.2=…` and objects `name.key=…`, as the official SDKs send them.
     pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        self.query.retain(|(k, _)| !is_part_of(k, name));
         match serde_json::to_value(value) {
             Ok(v) => flatten(name, v, &mut self.query),
             Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
@@ -202,8 +223,9 @@ impl<O, E> Request<O, E> {
         self
     }
 
-    /// Adds a query parameter sent as one JSON string (`style: json` in the spec).
+    /// Sets a query parameter sent as one JSON string (`style: json` in the spec).
     pub fn query_json<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        self.query.retain(|(k, _)| k != name);
         match serde_json::to_value(value) {
             Ok(serde_json::Value::Null) => {}
             Ok(v) => self.query.push((name.to_owned(), v.to_string())),
@@ -212,8 +234,9 @@ impl<O, E> Request<O, E> {
         self
     }
 
-    /// Adds a header; strings go as they are, other values as JSON (as the official SDKs do).
+    /// Sets a header; strings go as they are, other values as JSON (as the official SDKs do).
     pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
         match serde_json::to_value(value) {
             Ok(serde_json::Value::Null) => {}
             Ok(serde_json::Value::String(s)) => self.headers.push((name.to_owned(), s)),
@@ -223,9 +246,35 @@ impl<O, E> Request<O, E> {
         self
     }
 
-    /// Sets the JSON body.
+    /// Sets one field of the JSON object body (`None` leaves the field out).
+    pub fn field<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        let value = match serde_json::to_value(value) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(format!("body field `{name}`: {e}"));
+                return self;
+            }
+        };
+        match self
+            .body
+            .get_or_insert_with(|| serde_json::Value::Object(Default::default()))
+        {
+            serde_json::Value::Object(fields) if value.is_null() => {
+                fields.remove(name);
+            }
+            serde_json::Value::Object(fields) => {
+                fields.insert(name.to_owned(), value);
+            }
+            _ => self.fail(format!(
+                "body field `{name}`: the body set with `json` is not an object"
+            )),
+        }
+        self
+    }
+
+    /// Sets the whole JSON body.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        match serde_json::to_vec(body) {
+        match serde_json::to_value(body) {
             Ok(b) => self.body = Some(b),
             Err(e) => self.fail(format!("body: {e}")),
         }
@@ -261,13 +310,26 @@ impl<O, E> Request<O, E> {
     }
 
     /// The JSON body, if any.
-    pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
+    pub fn body(&self) -> Option<&serde_json::Value> {
+        self.body.as_ref()
     }
 
     fn fail(&mut self, msg: String) {
         self.problem.get_or_insert(msg);
     }
+}
+
+/// Whether the flattened query key `key` belongs to the parameter `name` (`name`, `name.1`,
+/// `name.key`).
+fn is_part_of(key: &str, name: &str) -> bool {
+    key.strip_prefix(name)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// The items of a string-array argument, as owned strings (generated setters take any
+/// `IntoIterator` of string-likes).
+pub fn strings(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
+    items.into_iter().map(Into::into).collect()
 }
 
 fn flatten(name: &str, v: serde_json::Value, out: &mut Vec<(String, String)>) {
@@ -310,6 +372,15 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         if let Some(message) = self.problem.clone() {
             return Err(Error::Build(BuildError { message }));
         }
+        // Serialized once; each attempt sends a copy.
+        let body = match self.body.as_ref().map(serde_json::to_vec).transpose() {
+            Ok(b) => b,
+            Err(e) => {
+                return Err(Error::Build(BuildError {
+                    message: format!("body: {e}"),
+                }))
+            }
+        };
         let limit = self.timeout.or(self.client.inner.operation_timeout);
         let deadline = limit.map(|d| tokio::time::Instant::now() + d);
         let attempts = std::sync::atomic::AtomicU32::new(0);
@@ -324,8 +395,10 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         );
         // Instrumented, not entered: a guard held across `.await` would leak the span to
         // other tasks polled on this thread.
-        let call =
-            tracing::Instrument::instrument(self.call(deadline, &attempts, &span), span.clone());
+        let call = tracing::Instrument::instrument(
+            self.call(body.as_deref(), deadline, &attempts, &span),
+            span.clone(),
+        );
         match limit {
             None => call.await,
             Some(d) => match tokio::time::timeout(d, call).await {
@@ -344,6 +417,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
     /// caller gets the last answer rather than a timeout that hides it.
     async fn call(
         &self,
+        body: Option<&[u8]>,
         deadline: Option<tokio::time::Instant>,
         attempts: &std::sync::atomic::AtomicU32,
         span: &tracing::Span,
@@ -360,7 +434,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                 result,
                 retry_after,
                 token,
-            } = self.attempt(attempt).await;
+            } = self.attempt(attempt, body).await;
             let err = match result {
                 Ok(r) => {
                     span.record("status", r.meta.status);
@@ -442,7 +516,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         }
     }
 
-    async fn attempt(&self, attempt: u32) -> Attempt<O, E> {
+    async fn attempt(&self, attempt: u32, body: Option<&[u8]>) -> Attempt<O, E> {
         let inner = &self.client.inner;
         if let Some(limiter) = &inner.limiter {
             limiter
@@ -491,13 +565,13 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             rb = rb.header("x-acs-dingtalk-access-token", value);
             secret = Some(token);
         }
-        if let Some(body) = &self.body {
+        if let Some(body) = body {
             rb = rb
                 .header(
                     CONTENT_TYPE,
                     HeaderValue::from_static("application/json; charset=utf-8"),
                 )
-                .body(body.clone());
+                .body(body.to_vec());
         }
         if let Some(t) = inner.attempt_timeout {
             rb = rb.timeout(t);
@@ -560,15 +634,85 @@ mod tests {
         let client = Client::new(crate::AccessToken::new("t"));
         for bad in ["..", ".", ""] {
             let r: Request<serde_json::Value, NoCodes> =
-                Request::new(client.clone(), &EP).path_param("workspaceId", bad);
+                Request::new(&client, &EP).path_param("workspaceId", bad);
             match r.send().await {
                 Err(Error::Build(e)) => assert!(e.message.contains("workspaceId"), "{e}"),
                 other => panic!("{bad:?} was not refused: {other:?}"),
             }
         }
         let r: Request<(), NoCodes> =
-            Request::new(client, &EP).path_param("workspaceId", "../admin?x=1#y");
+            Request::new(&client, &EP).path_param("workspaceId", "../admin?x=1#y");
         assert_eq!(r.path(), "/v2.0/wiki/workspaces/..%2Fadmin%3Fx%3D1%23y");
+    }
+
+    static GET: Endpoint = Endpoint {
+        service: "demo_1.0",
+        operation: "Demo",
+        method: Method::Post,
+        path: "/v1.0/demo",
+        base_url: "http://127.0.0.1:9",
+        idempotent: true,
+        auth: true,
+        response_body: true,
+    };
+
+    fn demo() -> Request<(), NoCodes> {
+        Request::new(&Client::new(crate::AccessToken::new("t")), &GET)
+    }
+
+    #[test]
+    fn setting_a_query_parameter_again_replaces_all_its_pairs() {
+        let r = demo()
+            .query("ids", &["a", "b", "c"])
+            .query("idsExtra", &1)
+            .query("opt", &serde_json::json!({"x": 1}))
+            .query("ids", &["z"])
+            .query("opt", &Option::<i32>::None)
+            .query_json("list", &["a"])
+            .query_json("list", &["b"]);
+        let pairs: Vec<(&str, &str)> = r
+            .query_pairs()
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("idsExtra", "1"), ("ids.1", "z"), ("list", r#"["b"]"#)]
+        );
+    }
+
+    #[test]
+    fn setting_a_header_again_replaces_it_whatever_its_case() {
+        let r = demo().header("x-demo", "a").header("X-Demo", &2);
+        assert_eq!(r.headers, [("X-Demo".to_owned(), "2".to_owned())]);
+    }
+
+    #[test]
+    fn body_fields_are_set_replaced_and_left_out_when_none() {
+        assert_eq!(demo().body(), None, "no field, no body");
+        let r = demo()
+            .field("name", "a")
+            .field("size", &3)
+            .field("name", "b")
+            .field("size", &Option::<i32>::None)
+            .field("tags", &strings(["x", "y"]));
+        assert_eq!(
+            r.body(),
+            Some(&serde_json::json!({"name": "b", "tags": ["x", "y"]}))
+        );
+        // A clone is independent of the original.
+        let c = r.clone().field("name", "c");
+        assert_eq!(r.body().unwrap()["name"], "b");
+        assert_eq!(c.body().unwrap()["name"], "c");
+    }
+
+    #[tokio::test]
+    async fn a_field_on_a_body_that_is_not_an_object_is_a_build_error() {
+        let r = demo().json(&[1, 2]).field("name", "a");
+        match r.send().await {
+            Err(Error::Build(e)) => assert!(e.message.contains("`name`"), "{e}"),
+            other => panic!("not refused: {other:?}"),
+        }
     }
 
     #[derive(Debug, Clone)]
