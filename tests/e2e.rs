@@ -1007,6 +1007,28 @@ mod fixture_services {
     }
 
     #[tokio::test]
+    async fn enum_integer_and_boolean_path_parameters_fill_their_segments() {
+        use fixtures::no_body::MoveProjectTaskStage;
+        let h = harness().await;
+        h.reply(Reply::empty(204));
+
+        fixtures::no_body::Service::new(h.client.clone())
+            .move_project_task("p 1", MoveProjectTaskStage::InProgress, 3, true)
+            .send()
+            .await
+            .unwrap();
+
+        assert_request(
+            &h.only_request(),
+            Expect {
+                method: "PUT",
+                path: "/v1.0/project/projects/p%201/stages/inProgress/tasks/3/true",
+                ..Expect::default()
+            },
+        );
+    }
+
+    #[tokio::test]
     async fn no_body_operation_still_decodes_errors() {
         use fixtures::no_body::DeleteProjectMemberError;
         let h = harness().await;

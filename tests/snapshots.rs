@@ -47,24 +47,26 @@ fn generated(dir: &str, file: &str) -> String {
 /// The named items (struct, enum and their impls) of a generated file, formatted alone.
 fn focus(source: &str, names: &[&str]) -> String {
     let file = syn::parse_file(source).unwrap();
-    let wanted = |ident: &syn::Ident| names.iter().any(|n| ident == n);
+    let name_of = |item: &syn::Item| match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Impl(i) => match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
     let items: Vec<syn::Item> = file
         .items
         .into_iter()
-        .filter(|item| match item {
-            syn::Item::Struct(s) => wanted(&s.ident),
-            syn::Item::Enum(e) => wanted(&e.ident),
-            syn::Item::Impl(i) => match &*i.self_ty {
-                syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| wanted(&s.ident)),
-                _ => false,
-            },
-            _ => false,
-        })
+        .filter(|item| name_of(item).is_some_and(|n| names.contains(&n.as_str())))
         .collect();
-    assert!(
-        !items.is_empty(),
-        "none of {names:?} in the generated source"
-    );
+    for name in names {
+        assert!(
+            items.iter().any(|i| name_of(i).as_deref() == Some(*name)),
+            "`{name}` is not in the generated source"
+        );
+    }
     prettyplease::unparse(&syn::File {
         shebang: None,
         attrs: vec![],
@@ -133,10 +135,7 @@ fn path_parameter() {
 #[test]
 fn array_body_and_nested_option() {
     let src = generated("spec", "wiki_2_0.yaml");
-    insta::assert_snapshot!(focus(
-        &src,
-        &["GetWorkspaces", "GetWorkspacesBody", "GetWorkspacesOption"]
-    ));
+    insta::assert_snapshot!(focus(&src, &["GetWorkspaces", "GetWorkspacesOption"]));
 }
 
 #[test]
@@ -154,7 +153,7 @@ fn keyword_and_odd_names() {
     insta::assert_snapshot!(focus(
         &src,
         &[
-            "CreateLoginPolicyBody",
+            "CreateLoginPolicy",
             "Rule",
             "RuleType",
             "CreateLoginPolicyError"
@@ -179,10 +178,7 @@ fn query_styles() {
 #[test]
 fn unusual_operations() {
     for (file, names) in [
-        (
-            "get_body.yaml",
-            &["SearchFormDataIds", "SearchFormDataIdsBody"][..],
-        ),
+        ("get_body.yaml", &["SearchFormDataIds"][..]),
         ("anonymous.yaml", &["GetAccessToken"][..]),
         ("no_body.yaml", &["DeleteProjectMember"][..]),
         (

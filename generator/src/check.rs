@@ -438,13 +438,12 @@ impl Checker<'_> {
                     "path parameters are always required: add `required: true`",
                 ),
                 Some(Location::Path)
-                    if p.values.is_some()
-                        || !matches!(p.ty.as_str(), "string" | "int32" | "int64" | "boolean") =>
+                    if !matches!(p.ty.as_str(), "string" | "int32" | "int64" | "boolean") =>
                 {
                     self.err(
                         format!("{pkey}.type"),
                         format!("path parameter `{pname}` is not a string, integer or boolean"),
-                        "a path parameter fills one segment of the path: use `type: string`, `int32`, `int64` or `boolean` (without `enum`; list the values in the description)",
+                        "a path parameter fills one segment of the path: use `type: string` (with or without `enum`), `int32`, `int64` or `boolean`",
                     )
                 }
                 _ => {}

@@ -115,8 +115,6 @@ fn arg(f: &FieldDef, name: &Ident) -> (TokenStream, TokenStream) {
             quote!(impl IntoIterator<Item = impl Into<String>>),
             quote!(&rt::strings(#name)),
         ),
-        // A path segment is text (the checks allow only strings, integers and booleans there).
-        t if f.location == Location::Path => (ty(t), quote!(&#name.to_string())),
         t => (ty(t), quote!(&#name)),
     }
 }

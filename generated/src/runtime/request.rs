@@ -200,8 +200,22 @@ impl<O, E> Request<O, E> {
         }
     }
 
-    /// Fills the `{name}` placeholder with `value`, percent-encoded as one path segment.
-    pub fn path_param(mut self, name: &str, value: &str) -> Self {
+    /// Fills the `{name}` placeholder with `value` (text, a number, a boolean or a string enum),
+    /// percent-encoded as one path segment.
+    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        let value = match serde_json::to_value(value) {
+            Ok(serde_json::Value::String(s)) => s,
+            Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => v.to_string(),
+            Ok(v) => {
+                self.fail(format!("path parameter `{name}` must be text, not {v}"));
+                return self;
+            }
+            Err(e) => {
+                self.fail(format!("path parameter `{name}`: {e}"));
+                return self;
+            }
+        };
+        let value = value.as_str();
         if value.is_empty() || value == "." || value == ".." {
             self.problem
                 .get_or_insert_with(|| format!("path parameter `{name}` must not be {value:?}"));
