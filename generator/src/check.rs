@@ -834,6 +834,8 @@ const RESERVED_TYPES: &[&str] = &[
     "Result",
     "Into",
     "IntoIterator",
+    "AsRef",
+    "From",
     "Serialize",
     "Deserialize",
 ];

@@ -174,8 +174,8 @@ fn struct_def(s: &Struct) -> TokenStream {
 }
 
 /// Variants of a string enum, with the serde `rename_all` rule that spells most of them right
-/// and explicit renames for the rest.
-fn variants(e: &Enum) -> (Option<TokenStream>, Vec<TokenStream>) {
+/// and explicit renames for the rest (for `Serialize`; it is deserialized from a `String`).
+fn variants(e: &Enum) -> (TokenStream, Vec<TokenStream>) {
     let hits =
         |f: &dyn Fn(&str) -> String| e.variants.iter().filter(|v| f(&v.ident) == v.wire).count();
     // The first rule with the most hits, if it beats spelling variants as they are.
@@ -187,7 +187,10 @@ fn variants(e: &Enum) -> (Option<TokenStream>, Vec<TokenStream>) {
             (rule, best) = (Some(r), n);
         }
     }
-    let container = rule.map(|(name, _)| quote!(#[serde(rename_all = #name)]));
+    let container = match rule {
+        Some((name, _)) => quote!(#[serde(rename_all = #name, from = "String")]),
+        None => quote!(#[serde(from = "String")]),
+    };
     let variants = e
         .variants
         .iter()
@@ -234,11 +237,18 @@ fn snake_variant(v: &str) -> String {
     out
 }
 
+/// A string enum: serialized by serde's derive, deserialized from a `String` by a `match`
+/// (serde's derive would buffer every value to try the untagged catch-all: slower to compile
+/// and to decode).
 fn enum_def(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
     // Values the SDK does not know: the `Unknown` variant's own doc says so.
     let doc = docs(&e.docs);
     let (container, variants) = variants(e);
+    let arms = e.variants.iter().map(|v| {
+        let (var, wire) = (ident(&v.ident), &v.wire);
+        quote!(#wire => Self::#var,)
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -249,6 +259,14 @@ fn enum_def(e: &Enum) -> TokenStream {
             /// A value this SDK does not know, as sent (decoded, never an error).
             #[serde(untagged)]
             Unknown(String),
+        }
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#arms)*
+                    _ => Self::Unknown(value),
+                }
+            }
         }
     }
 }

@@ -145,6 +145,8 @@ pub struct Request<O, E> {
     client: Client,
     endpoint: &'static Endpoint,
     path: String,
+    /// `(name, percent-encoded value)` of each path parameter set, filled into `path`.
+    path_params: Vec<(String, String)>,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<serde_json::Value>,
@@ -161,6 +163,7 @@ impl<O, E> Clone for Request<O, E> {
             client: self.client.clone(),
             endpoint: self.endpoint,
             path: self.path.clone(),
+            path_params: self.path_params.clone(),
             query: self.query.clone(),
             headers: self.headers.clone(),
             body: self.body.clone(),
@@ -190,6 +193,7 @@ impl<O, E> Request<O, E> {
             client: client.clone(),
             endpoint,
             path: endpoint.path.to_owned(),
+            path_params: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -222,7 +226,14 @@ impl<O, E> Request<O, E> {
             return self;
         }
         let encoded = utf8_percent_encode(value, SEGMENT).to_string();
-        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        self.path_params.retain(|(n, _)| n != name);
+        self.path_params.push((name.to_owned(), encoded));
+        // From the template each time, so a parameter set again replaces its value. An encoded
+        // value holds no braces, so it cannot form another placeholder.
+        self.path = self.endpoint.path.to_owned();
+        for (n, v) in &self.path_params {
+            self.path = self.path.replace(&format!("{{{n}}}"), v);
+        }
         self
     }
 
@@ -657,6 +668,12 @@ mod tests {
         let r: Request<(), NoCodes> =
             Request::new(&client, &EP).path_param("workspaceId", "../admin?x=1#y");
         assert_eq!(r.path(), "/v2.0/wiki/workspaces/..%2Fadmin%3Fx%3D1%23y");
+        let r = r.path_param("workspaceId", "{workspaceId}");
+        assert_eq!(
+            r.path(),
+            "/v2.0/wiki/workspaces/%7BworkspaceId%7D",
+            "set again: replaced"
+        );
     }
 
     static GET: Endpoint = Endpoint {
