@@ -4,7 +4,7 @@
 //! request description (`rt::Request`): its constructor and setters set parameters on it, and
 //! `build` hands it over. Sending, retrying and decoding live in the runtime, once.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{Enum, FieldDef, Operation, RustType, Service, Struct, TypeDef};
@@ -47,15 +47,35 @@ pub fn service(svc: &Service, opts: &Options) -> TokenStream {
 }
 
 fn docs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#[doc = #l])
-    });
-    quote!(#(#lines)*)
+    lines
+        .iter()
+        .map(|l| {
+            let l = if l.is_empty() {
+                str_lit("")
+            } else {
+                str_lit(&format!(" {l}"))
+            };
+            quote!(#[doc = #l])
+        })
+        .collect()
+}
+
+/// A string literal. Text without quotes, backslashes or control characters is quoted as it is:
+/// escaping it character by character (`Literal::string`) is a large part of emitting the docs.
+fn str_lit(s: &str) -> Literal {
+    let plain = !s.contains(['"', '\\']) && !s.chars().any(char::is_control);
+    plain
+        .then(|| format!("\"{s}\"").parse().ok())
+        .flatten()
+        .unwrap_or_else(|| Literal::string(s))
+}
+
+/// `{ items… rest }` as one group. The items' tokens are moved into it: interpolating a stream
+/// in `quote!` copies each of its top-level tokens, and emitting is mostly that.
+fn braced(items: impl IntoIterator<Item = TokenStream>, rest: TokenStream) -> Group {
+    let mut body: TokenStream = items.into_iter().collect();
+    body.extend(rest);
+    Group::new(Delimiter::Brace, body)
 }
 
 fn ident(name: &str) -> Ident {
@@ -163,13 +183,14 @@ fn struct_def(s: &Struct) -> TokenStream {
         let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
         quote! { #doc #attr pub #fname: #t, }
     });
+    let fields = braced(fields, TokenStream::new());
     let container = rename_all.then(|| quote!(#[serde(rename_all = "camelCase")]));
     let default = s.default.then(|| quote!(Default,));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         #container
-        pub struct #name { #(#fields)* }
+        pub struct #name #fields
     }
 }
 
@@ -245,30 +266,37 @@ fn enum_def(e: &Enum) -> TokenStream {
     // Values the SDK does not know: the `Unknown` variant's own doc says so.
     let doc = docs(&e.docs);
     let (container, variants) = variants(e);
-    let arms = e.variants.iter().map(|v| {
-        let (var, wire) = (ident(&v.ident), &v.wire);
-        quote!(#wire => Self::#var,)
-    });
+    let variants = braced(
+        variants,
+        quote! {
+            /// A value this SDK does not know, as sent (decoded, never an error).
+            #[serde(untagged)]
+            Unknown(String),
+        },
+    );
+    let arms = arms(e, quote!(_ => Self::Unknown(value),));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #container
         #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this SDK does not know, as sent (decoded, never an error).
-            #[serde(untagged)]
-            Unknown(String),
-        }
+        pub enum #name #variants
         impl From<String> for #name {
             fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#arms)*
-                    _ => Self::Unknown(value),
-                }
+                match value.as_str() #arms
             }
         }
     }
+}
+
+/// The body of the `match` from a wire value to its variant: an arm per documented value, then
+/// `fallback`.
+fn arms(e: &Enum, fallback: TokenStream) -> Group {
+    let arms = e.variants.iter().map(|v| {
+        let (var, wire) = (ident(&v.ident), str_lit(&v.wire));
+        quote!(#wire => Self::#var,)
+    });
+    braced(arms, fallback)
 }
 
 fn type_def(t: &TypeDef) -> TokenStream {
@@ -288,25 +316,22 @@ fn error_enum(e: &Enum) -> TokenStream {
         let var = ident(&v.ident);
         quote! { #doc #var, }
     });
-    let arms = e.variants.iter().map(|v| {
-        let (var, wire) = (ident(&v.ident), &v.wire);
-        quote!(#wire => Self::#var,)
-    });
+    let variants = braced(
+        variants,
+        quote! {
+            /// A code not documented for this operation, as sent.
+            Unknown(String),
+        },
+    );
+    let arms = arms(e, quote!(_ => Self::Unknown(code.to_owned()),));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A code not documented for this operation, as sent.
-            Unknown(String),
-        }
+        pub enum #name #variants
         impl rt::ErrorKind for #name {
             fn from_code(code: &str) -> Self {
-                match code {
-                    #(#arms)*
-                    _ => Self::Unknown(code.to_owned()),
-                }
+                match code #arms
             }
         }
     }
@@ -353,14 +378,26 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
             let (t, _) = arg(f, &n);
             quote!(#n: #t)
         });
-        let sets = op.required().map(|f| set(f, &ident(&f.ident)));
+        let mut call = quote!(rt::Request::new(&self.client, &#name::ENDPOINT));
+        call.extend(op.required().map(|f| set(f, &ident(&f.ident))));
+        let call = Group::new(Delimiter::Parenthesis, call);
         quote! {
             #summary
             pub fn #fn_name(&self, #(#args),*) -> #name {
-                #name(rt::Request::new(&self.client, &#name::ENDPOINT) #(#sets)*)
+                #name #call
             }
         }
     });
+    let ctors = braced(
+        std::iter::once(quote! {
+            /// Calls the operations of this service through `client`.
+            pub fn new(client: rt::Client) -> Self {
+                Service { client }
+            }
+        })
+        .chain(ctors),
+        TokenStream::new(),
+    );
     let accessor = opts.accessors.then(|| {
         let doc = format!(
             " The operations of DingTalk `{}` {}.",
@@ -394,13 +431,7 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
             client: rt::Client,
         }
         #accessor
-        impl Service {
-            /// Calls the operations of this service through `client`.
-            pub fn new(client: rt::Client) -> Self {
-                Service { client }
-            }
-            #(#ctors)*
-        }
+        impl Service #ctors
     }
 }
 
@@ -438,24 +469,28 @@ fn operation(op: &Operation) -> TokenStream {
     ]
     .into_iter()
     .flatten();
-    let errors = error_enum(&op.errors);
-    quote! {
+    let mut body = quote! {
+        const ENDPOINT: rt::Endpoint = SERVICE.op(#op_name, rt::Method::#method, #path) #(#flags)*;
+    };
+    body.extend(setters);
+    body.extend(quote! {
+        /// Describes the request without sending it (to set per-call options or inspect it).
+        pub fn build(self) -> rt::Request<#out, #err> {
+            self.0
+        }
+        /// Sends the request and decodes the answer.
+        pub async fn send(self) -> rt::Result<#out, #err> {
+            self.0.send().await
+        }
+    });
+    let body = Group::new(Delimiter::Brace, body);
+    let mut out = quote! {
         #doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #name(rt::Request<#out, #err>);
-        impl #name {
-            const ENDPOINT: rt::Endpoint = SERVICE.op(#op_name, rt::Method::#method, #path) #(#flags)*;
-            #(#setters)*
-            /// Describes the request without sending it (to set per-call options or inspect it).
-            pub fn build(self) -> rt::Request<#out, #err> {
-                self.0
-            }
-            /// Sends the request and decodes the answer.
-            pub async fn send(self) -> rt::Result<#out, #err> {
-                self.0.send().await
-            }
-        }
-        #errors
-    }
+        impl #name #body
+    };
+    out.extend(error_enum(&op.errors));
+    out
 }

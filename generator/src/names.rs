@@ -2,6 +2,10 @@
 //!
 //! The spec spells everything as DingTalk sends it; these functions derive the Rust spelling.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::thread::LocalKey;
+
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words Rust reserves, which need the `r#` prefix as identifiers.
@@ -24,8 +28,37 @@ fn words(wire: &str) -> String {
         .collect()
 }
 
+type Memo = RefCell<HashMap<String, String>>;
+
+thread_local! {
+    static SNAKE: Memo = RefCell::default();
+    static PASCAL: Memo = RefCell::default();
+}
+
+/// `convert(wire)`, remembered on this thread: the same wire names recur across operations and
+/// files (`operatorId`, `nextToken`), and a conversion by heck costs twenty lookups. The memo is
+/// emptied when it reaches 4,096 names, so it stays small however many specs a process loads.
+fn memo(cache: &'static LocalKey<Memo>, wire: &str, convert: fn(&str) -> String) -> String {
+    cache.with(|cache| {
+        if let Some(done) = cache.borrow().get(wire) {
+            return done.clone();
+        }
+        let done = convert(wire);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= 4096 {
+            cache.clear();
+        }
+        cache.insert(wire.to_owned(), done.clone());
+        done
+    })
+}
+
 /// The snake_case field or function name for a wire name, without any `r#` prefix.
 pub fn snake(wire: &str) -> String {
+    memo(&SNAKE, wire, snake_uncached)
+}
+
+fn snake_uncached(wire: &str) -> String {
     let mut s = words(wire).to_snake_case();
     if s.is_empty() {
         s.push_str("field");
@@ -42,6 +75,10 @@ pub fn snake(wire: &str) -> String {
 /// The UpperCamelCase type or variant name for a wire name (`paramError.spaceId` →
 /// `ParamErrorSpaceId`, `2FA` → `V2fa`).
 pub fn pascal(wire: &str) -> String {
+    memo(&PASCAL, wire, pascal_uncached)
+}
+
+fn pascal_uncached(wire: &str) -> String {
     let mut s = words(wire).to_upper_camel_case();
     if s.is_empty() {
         s.push_str("Value");
