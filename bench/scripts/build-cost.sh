@@ -87,7 +87,7 @@ echo 'fn main() { let _ = dingtalk_openapi::Client::new(dingtalk_openapi::Access
 cp Cargo.lock "$TMP/app/Cargo.lock"
 echo "   downstream cargo build with the hint: $(secs cargo build --manifest-path "$TMP/app/Cargo.toml") s"
 if grep -qi 'mostly-unused' "$TMP/last.log"; then
-  grep -i 'mostly-unused' "$TMP/last.log" | sed 's/^/   cargo says: /' | head -3
+  grep -i 'mostly-unused' "$TMP/last.log" | sort -u | sed 's/^/   cargo says: /' | head -3
 else
   echo "   applied silently by $(cargo --version)"
 fi
