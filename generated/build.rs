@@ -19,12 +19,7 @@ fn run() -> Result<(), String> {
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     let spec_dir = manifest.join("spec");
     println!("cargo::rerun-if-changed={}", spec_dir.display());
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&spec_dir)
-        .map_err(|e| format!("cannot read {}: {e}", spec_dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
+    let files = dingtalk_openapi_codegen::files::yaml_files(&spec_dir)?;
     let cargo_toml =
         std::fs::read_to_string(manifest.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let mut enabled = Vec::new();

@@ -20,12 +20,7 @@ fn run() -> Result<(), String> {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?;
     let dir = PathBuf::from(manifest).join("fixtures");
     println!("cargo::rerun-if-changed={}", dir.display());
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
+    let files = dingtalk_openapi_codegen::files::yaml_files(&dir)?;
     let mut sources = Vec::new();
     for f in &files {
         println!("cargo::rerun-if-changed={}", f.display());

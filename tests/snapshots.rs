@@ -11,19 +11,7 @@ fn root() -> PathBuf {
 
 /// The `.yaml` files of a folder under the workspace root, sorted, as (display name, text).
 fn specs(dir: &str) -> Vec<(String, String)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| {
-            let name = format!("{dir}/{}", f.file_name().unwrap().to_string_lossy());
-            (name, std::fs::read_to_string(f).unwrap())
-        })
-        .collect()
+    dingtalk_openapi_codegen::files::read_specs(&root().join(dir), dir).unwrap()
 }
 
 fn gen(files: &[(String, String)], opts: &Options) -> Vec<Generated> {

@@ -30,19 +30,7 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 
 fn seed_specs() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("spec/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|p| {
-            let name = format!("spec/{}", p.file_name().unwrap().to_string_lossy());
-            (name, std::fs::read_to_string(p).expect("spec file"))
-        })
-        .collect()
+    dingtalk_openapi_codegen::files::read_specs(&dir, "spec").expect("spec/")
 }
 
 struct Row {

@@ -3,10 +3,12 @@
 //! The pipeline is pure (no I/O): [`load`] (YAML → [`spec::SpecFile`]) → [`check::check`] →
 //! [`model::lower`] → [`emit::service`] → [`format()`]. [`generate`] runs it all over a set of
 //! files; the `dingtalk-openapi` crate calls it from its build script, the CLI from the shell.
+//! [`files`] reads spec files from disk for them.
 
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod files;
 mod keypath;
 pub mod model;
 pub mod names;

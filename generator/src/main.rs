@@ -3,10 +3,10 @@
 //! Exit codes: 0 success, 1 the spec has errors, 2 usage or I/O error.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use dingtalk_openapi_codegen::{generate, Diagnostics, Input, Options};
+use dingtalk_openapi_codegen::{files, generate, Diagnostics, Input, Options};
 
 const HELP: &str = "\
 dingtalk-openapi-codegen — check DingTalk spec files and generate the Rust client
@@ -234,15 +234,10 @@ fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| format!("cannot read `{}`: {e}", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| is_yaml(f))
-                .collect();
+            let found = files::yaml_files(p)?;
             if found.is_empty() {
                 return Err(format!("no .yaml files in `{}`", p.display()));
             }
-            found.sort();
             files.extend(found);
         } else if p.exists() {
             files.push(p.clone());
@@ -251,8 +246,4 @@ fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         }
     }
     Ok(files)
-}
-
-fn is_yaml(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
 }

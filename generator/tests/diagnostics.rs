@@ -3,17 +3,12 @@
 
 use std::path::PathBuf;
 
-use dingtalk_openapi_codegen::{compile, Input};
+use dingtalk_openapi_codegen::{compile, files, Input};
 
 fn corpus() -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/malformed");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/malformed exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
-    files
+    files::yaml_files(&dir)
+        .expect("tests/malformed")
         .into_iter()
         .map(|p| {
             let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
@@ -88,17 +83,12 @@ fn every_file_is_reported_in_one_run() {
 fn valid_specs_have_no_problems() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     for dir in ["spec", "tests/fixtures"] {
-        for entry in std::fs::read_dir(root.join(dir)).expect("folder") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|x| x == "yaml") {
-                let source = std::fs::read_to_string(&path).expect("readable");
-                let name = format!("{dir}/{}", path.file_name().unwrap().to_string_lossy());
-                if let Err(d) = compile(&[Input {
-                    name: &name,
-                    source: &source,
-                }]) {
-                    panic!("{d}");
-                }
+        for (name, source) in files::read_specs(&root.join(dir), dir).expect("folder") {
+            if let Err(d) = compile(&[Input {
+                name: &name,
+                source: &source,
+            }]) {
+                panic!("{d}");
             }
         }
     }

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use dingtalk_openapi_codegen::{generate, Input, Options};
+use dingtalk_openapi_codegen::{files, generate, Input, Options};
 use proptest::prelude::*;
 
 /// Cases per run: `PROPTEST_CASES` if set, else 1,000 (a few seconds in debug).
@@ -23,17 +23,8 @@ fn seeds() -> Vec<String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut out = Vec::new();
     for dir in ["tests/fixtures", "spec"] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .expect("seed folder exists")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-            .collect();
-        files.sort();
-        out.extend(
-            files
-                .iter()
-                .map(|p| std::fs::read_to_string(p).expect("readable")),
-        );
+        let specs = files::read_specs(&root.join(dir), dir).expect("seed folder");
+        out.extend(specs.into_iter().map(|(_, text)| text));
     }
     out
 }
