@@ -31,19 +31,28 @@ impl Default for Options {
 
 /// The tokens of one service module's contents.
 pub fn service(svc: &Service, opts: &Options) -> TokenStream {
-    let runtime: syn::Path =
-        syn::parse_str(&opts.runtime).unwrap_or_else(|_| syn::parse_quote!(crate));
-    let mut out = quote! {
-        #[allow(unused_imports)]
-        use #runtime::runtime as rt;
-        #[allow(unused_imports)]
-        use serde::{Deserialize, Serialize};
-    };
     // Extending by value moves each item's tokens; `#(#items)*` in `quote!` would copy them.
-    out.extend(handle(svc, opts));
-    out.extend(svc.operations.iter().map(operation));
-    out.extend(svc.types.iter().map(type_def));
-    out
+    items(svc, opts).collect()
+}
+
+/// [`service`] in pieces, each whole items, made one at a time as they are asked for: the
+/// imports and the service handle, then each operation, then each type. Formatting them one by
+/// one gives the same text as the whole, with each piece's memory still in cache.
+pub fn items<'a>(svc: &'a Service, opts: &'a Options) -> impl Iterator<Item = TokenStream> + 'a {
+    let head = std::iter::once_with(move || {
+        let runtime: syn::Path =
+            syn::parse_str(&opts.runtime).unwrap_or_else(|_| syn::parse_quote!(crate));
+        let mut out = quote! {
+            #[allow(unused_imports)]
+            use #runtime::runtime as rt;
+            #[allow(unused_imports)]
+            use serde::{Deserialize, Serialize};
+        };
+        out.extend(handle(svc, opts));
+        out
+    });
+    head.chain(svc.operations.iter().map(operation))
+        .chain(svc.types.iter().map(type_def))
 }
 
 fn docs(lines: &[String]) -> TokenStream {
