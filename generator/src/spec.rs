@@ -193,13 +193,37 @@ pub enum Auth {
 }
 
 /// The 2xx answer of an operation.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Response {
     /// `response: none`: no body.
     Empty(NoBody),
     /// A JSON object.
     Body(ResponseBody),
+}
+
+/// `none` or a mapping, told apart by the YAML itself: serde's `untagged` would buffer the whole
+/// mapping to try `none` first (over half the time of deserializing a spec from its YAML value).
+impl<'de> Deserialize<'de> for Response {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Either;
+        impl<'de> serde::de::Visitor<'de> for Either {
+            type Value = Response;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`none` or a mapping with `fields`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Response, E> {
+                match v {
+                    "none" => Ok(Response::Empty(NoBody::None)),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Response, A::Error> {
+                let map = serde::de::value::MapAccessDeserializer::new(map);
+                ResponseBody::deserialize(map).map(Response::Body)
+            }
+        }
+        deserializer.deserialize_any(Either)
+    }
 }
 
 /// The literal `none`.
