@@ -562,40 +562,43 @@ fn clean(
             _ => None,
         },
         Shape::Dict(_, item) => node.as_map().map(|pairs| {
-            let mut m = serde_yaml::Mapping::new();
+            let mut m = serde_yaml::Mapping::with_capacity(pairs.len());
             for (k, v) in pairs {
                 let Some(name) = k.as_str().filter(|_| k.kind() == Some(ScalarKind::Str)) else {
                     continue;
                 };
-                let key = Y::String(name.to_owned());
-                if m.contains_key(&key) {
-                    continue;
-                }
-                if let Some(v) = clean(KeyPath::Key(&path, name), v, *item, false, dropped) {
-                    m.insert(key, v);
+                // The first of duplicated keys counts (the shape check reports the others).
+                if let serde_yaml::mapping::Entry::Vacant(slot) =
+                    m.entry(Y::String(name.to_owned()))
+                {
+                    if let Some(v) = clean(KeyPath::Key(&path, name), v, *item, false, dropped) {
+                        slot.insert(v);
+                    }
                 }
             }
             Y::Mapping(m)
         }),
         Shape::Struct(_, keys) => node.as_map().and_then(|pairs| {
-            let mut m = serde_yaml::Mapping::new();
+            let mut m = serde_yaml::Mapping::with_capacity(pairs.len());
             let present = |n: &str| pairs.iter().any(|(k, _)| k.as_str() == Some(n));
+            // Which of `keys` are in `m` already, without hashing them again.
+            let mut taken = vec![false; keys.len()];
             for (k, v) in pairs {
                 // A misspelt key (`tpye`) is read as the key it was meant to be, so what is
                 // under it is still checked and nothing is reported as missing.
-                let Some(key) = k.as_str().and_then(|n| {
-                    keys.iter().find(|key| key.name == n).or_else(|| {
+                let Some(i) = k.as_str().and_then(|n| {
+                    keys.iter().position(|key| key.name == n).or_else(|| {
                         let meant = did_you_mean(n, keys.iter().map(|k| k.name))?;
                         if present(meant) {
                             return None;
                         }
-                        keys.iter().find(|key| key.name == meant)
+                        keys.iter().position(|key| key.name == meant)
                     })
                 }) else {
                     continue;
                 };
-                let name = Y::String(key.name.to_owned());
-                if m.contains_key(&name) {
+                let key = &keys[i];
+                if taken[i] {
                     continue;
                 }
                 if let Some(v) = clean(
@@ -605,12 +608,13 @@ fn clean(
                     key.nullable,
                     dropped,
                 ) {
-                    m.insert(name, v);
+                    m.insert(Y::String(key.name.to_owned()), v);
+                    taken[i] = true;
                 }
             }
             keys.iter()
-                .filter(|k| k.required)
-                .all(|k| m.contains_key(k.name))
+                .zip(&taken)
+                .all(|(k, taken)| *taken || !k.required)
                 .then_some(Y::Mapping(m))
         }),
     };
