@@ -59,24 +59,35 @@ fn docs(lines: &[String]) -> TokenStream {
     lines
         .iter()
         .map(|l| {
+            // `/// text` is `#[doc = " text"]`.
             let l = if l.is_empty() {
-                str_lit("")
+                str_lit("", "")
             } else {
-                str_lit(&format!(" {l}"))
+                str_lit(" ", l)
             };
             quote!(#[doc = #l])
         })
         .collect()
 }
 
-/// A string literal. Text without quotes, backslashes or control characters is quoted as it is:
-/// escaping it character by character (`Literal::string`) is a large part of emitting the docs.
-fn str_lit(s: &str) -> Literal {
-    let plain = !s.contains(['"', '\\']) && !s.chars().any(char::is_control);
-    plain
-        .then(|| format!("\"{s}\"").parse().ok())
-        .flatten()
-        .unwrap_or_else(|| Literal::string(s))
+/// The string literal of `prefix` + `s`. Text without quotes, backslashes or ASCII control
+/// characters is quoted as it is: escaping it character by character (`Literal::string`) is a
+/// large part of emitting the docs.
+fn str_lit(prefix: &str, s: &str) -> Literal {
+    let plain = |t: &str| {
+        t.bytes()
+            .all(|b| b != b'"' && b != b'\\' && !b.is_ascii_control())
+    };
+    if plain(prefix) && plain(s) {
+        let mut quoted = String::with_capacity(prefix.len() + s.len() + 2);
+        for part in ["\"", prefix, s, "\""] {
+            quoted.push_str(part);
+        }
+        if let Ok(lit) = quoted.parse() {
+            return lit;
+        }
+    }
+    Literal::string(&[prefix, s].concat())
 }
 
 /// `{ items… rest }` as one group. The items' tokens are moved into it: interpolating a stream
@@ -302,7 +313,7 @@ fn enum_def(e: &Enum) -> TokenStream {
 /// `fallback`.
 fn arms(e: &Enum, fallback: TokenStream) -> Group {
     let arms = e.variants.iter().map(|v| {
-        let (var, wire) = (ident(&v.ident), str_lit(&v.wire));
+        let (var, wire) = (ident(&v.ident), str_lit("", &v.wire));
         quote!(#wire => Self::#var,)
     });
     braced(arms, fallback)
@@ -502,4 +513,29 @@ fn operation(op: &Operation) -> TokenStream {
     };
     out.extend(error_enum(&op.errors));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literals_keep_their_text_whichever_way_they_are_made() {
+        for text in [
+            "plain words",
+            "知识库 — wiki",
+            "a \"quoted\" word",
+            "back\\slash",
+            "tab\there",
+            "bell\u{7}",
+            "",
+        ] {
+            let lit = str_lit(" ", text);
+            let parsed: syn::LitStr = syn::parse_quote!(#lit);
+            assert_eq!(parsed.value(), format!(" {text}"), "{lit}");
+        }
+        // Plain text is quoted as it is; the rest is escaped.
+        assert_eq!(str_lit("", "知识库").to_string(), "\"知识库\"");
+        assert_eq!(str_lit("", "a\"b").to_string(), r#""a\"b""#);
+    }
 }
