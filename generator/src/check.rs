@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::keypath::KeyPath;
-use crate::names::{pascal, snake, variant};
+use crate::names::{pascal, setter, snake, variant};
 use crate::spec::{Field, Location, Model, Operation, Response, SpecFile};
 use crate::types::{TypeExpr, BUILTINS};
 
@@ -592,11 +592,7 @@ impl Checker<'_> {
             if p.required || p.location == Some(Location::Path) {
                 continue;
             }
-            let setter = if matches!(ident.as_str(), "build" | "send" | "new" | "clone") {
-                format!("with_{ident}")
-            } else {
-                ident
-            };
+            let setter = setter(&ident);
             if let Some(first) = setters.get(&setter) {
                 self.err(
                     pkey,

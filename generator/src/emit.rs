@@ -8,7 +8,7 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{Enum, FieldDef, Operation, RustType, Service, Struct, TypeDef};
-use crate::names::{is_keyword, serde_camel};
+use crate::names::{is_keyword, serde_camel, setter};
 use crate::spec::Location;
 
 /// Where the generated code finds the runtime, and what it may add to it.
@@ -357,17 +357,6 @@ fn error_enum(e: &Enum) -> TokenStream {
     }
 }
 
-/// Builder methods that a parameter setter must not shadow.
-const RESERVED: &[&str] = &["build", "send", "new", "clone"];
-
-fn setter_name(f: &FieldDef) -> Ident {
-    if RESERVED.contains(&f.ident.as_str()) {
-        format_ident!("with_{}", f.ident)
-    } else {
-        ident(&f.ident)
-    }
-}
-
 /// The constructor's docs: the operation's summary, then each required parameter (the
 /// arguments) with its description, limits and example.
 fn ctor_docs(op: &Operation) -> Vec<String> {
@@ -468,7 +457,7 @@ fn operation(op: &Operation) -> TokenStream {
     };
     let setters = op.optional().map(|f| {
         let doc = docs(&f.docs);
-        let setter = setter_name(f);
+        let setter = ident(&setter(&f.ident));
         let value = format_ident!("value");
         let (t, _) = arg(f, &value);
         let set = set(f, &value);

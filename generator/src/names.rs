@@ -102,6 +102,19 @@ pub fn variant(wire: &str) -> String {
     }
 }
 
+/// Builder methods that a parameter setter must not shadow.
+const BUILDER_METHODS: &[&str] = &["build", "send", "new", "clone"];
+
+/// The setter name of an optional parameter whose Rust name is `snake`: the name itself, or
+/// `with_` + the name when the builder already has a method of that name.
+pub fn setter(snake: &str) -> String {
+    if BUILDER_METHODS.contains(&snake) {
+        format!("with_{snake}")
+    } else {
+        snake.to_owned()
+    }
+}
+
 /// Whether an identifier must be written as `r#ident`.
 pub fn is_keyword(ident: &str) -> bool {
     KEYWORDS.contains(&ident)

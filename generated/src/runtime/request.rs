@@ -144,8 +144,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 pub struct Request<O, E> {
     client: Client,
     endpoint: &'static Endpoint,
-    path: String,
-    /// `(name, percent-encoded value)` of each path parameter set, filled into `path`.
+    /// `(name, percent-encoded value)` of each path parameter set.
     path_params: Vec<(String, String)>,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
@@ -162,7 +161,6 @@ impl<O, E> Clone for Request<O, E> {
         Request {
             client: self.client.clone(),
             endpoint: self.endpoint,
-            path: self.path.clone(),
             path_params: self.path_params.clone(),
             query: self.query.clone(),
             headers: self.headers.clone(),
@@ -180,7 +178,7 @@ impl<O, E> std::fmt::Debug for Request<O, E> {
         f.debug_struct("Request")
             .field("operation", &self.endpoint.operation)
             .field("method", &self.endpoint.method)
-            .field("path", &self.path)
+            .field("path", &self.path())
             .field("query", &self.query)
             .finish_non_exhaustive()
     }
@@ -192,7 +190,6 @@ impl<O, E> Request<O, E> {
         Request {
             client: client.clone(),
             endpoint,
-            path: endpoint.path.to_owned(),
             path_params: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
@@ -221,19 +218,12 @@ impl<O, E> Request<O, E> {
         };
         let value = value.as_str();
         if value.is_empty() || value == "." || value == ".." {
-            self.problem
-                .get_or_insert_with(|| format!("path parameter `{name}` must not be {value:?}"));
+            self.fail(format!("path parameter `{name}` must not be {value:?}"));
             return self;
         }
         let encoded = utf8_percent_encode(value, SEGMENT).to_string();
         self.path_params.retain(|(n, _)| n != name);
         self.path_params.push((name.to_owned(), encoded));
-        // From the template each time, so a parameter set again replaces its value. An encoded
-        // value holds no braces, so it cannot form another placeholder.
-        self.path = self.endpoint.path.to_owned();
-        for (n, v) in &self.path_params {
-            self.path = self.path.replace(&format!("{{{n}}}"), v);
-        }
         self
     }
 
@@ -325,8 +315,13 @@ impl<O, E> Request<O, E> {
     }
 
     /// The path with its parameters filled in and encoded.
-    pub fn path(&self) -> &str {
-        &self.path
+    pub fn path(&self) -> String {
+        // An encoded value holds no braces, so it cannot form another placeholder.
+        let mut path = self.endpoint.path.to_owned();
+        for (name, value) in &self.path_params {
+            path = path.replace(&format!("{{{name}}}"), value);
+        }
+        path
     }
 
     /// Query parameters in the order they are sent.
@@ -556,7 +551,10 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         };
         let mut rb = inner
             .http
-            .request(self.endpoint.method.http(), format!("{base}{}", self.path))
+            .request(
+                self.endpoint.method.http(),
+                format!("{base}{}", self.path()),
+            )
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(USER_AGENT, user_agent.clone());
         if !self.query.is_empty() {
