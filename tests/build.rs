@@ -36,6 +36,7 @@ fn run() -> Result<(), String> {
     let opts = dingtalk_openapi_codegen::Options {
         runtime: "dingtalk_openapi".to_owned(),
         accessors: false,
+        serialize_feature: None,
     };
     let generated =
         dingtalk_openapi_codegen::generate(&inputs, &opts).map_err(|d| d.to_string())?;

@@ -74,6 +74,7 @@ fn every_fixture() {
     let opts = Options {
         runtime: "dingtalk_openapi".into(),
         accessors: false,
+        serialize_feature: None,
     };
     for ((name, _), g) in specs("tests/fixtures")
         .iter()
@@ -191,7 +192,7 @@ fn generated_lines_per_operation_are_tracked() {
     println!("{per_op:.1} generated lines per operation (seed spec, models included)");
     assert!(
         per_op < 120.0,
-        "{per_op:.1} lines per operation (was 117.0)"
+        "{per_op:.1} lines per operation (was 118.9)"
     );
 }
 

@@ -38,10 +38,11 @@ sed -e 's/^members = .*/members = ["generator", "generated"]/' \
     -e 's/^default-members = .*/default-members = ["generated"]/' \
     "$ROOT/Cargo.toml" >"$TMP/ws/Cargo.toml"
 FEATURES=$(sed 's/.*/"&"/' "$TMP/features.txt" | paste -sd, -)
-# The features: one per synthetic file (all default), `mock` as it is, and `oauth2_1_0` declared
-# but off (the runtime's token credentials need that service's module).
+# The features: one per synthetic file (all default), `serialize` and `mock` as they are, and
+# `oauth2_1_0` declared but off (the runtime's token credentials need that service's module).
 awk -v feats="$FEATURES" -v list="$TMP/features.txt" '
   /^\[features\]/ { print; print "default = [" feats "]"; while ((getline f < list) > 0) print f " = []"; print "oauth2_1_0 = []"; skip = 1; next }
+  skip && /^serialize = / { print; next }
   skip && /^mock = \[/ { mock = 1 }
   mock { print; if ($0 ~ /^\]/) mock = 0; next }
   /^\[/ { skip = 0 }

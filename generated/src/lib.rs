@@ -33,7 +33,9 @@
 //!
 //! The hand-written [`runtime`] does the sending, retrying and decoding for every operation.
 //! With the `mock` feature, `mock::MockServer` serves the same spec on `127.0.0.1` for tests and
-//! demos (`cargo run --example tour`).
+//! demos (`cargo run --example tour`). With the `serialize` feature the answers' models also
+//! implement `serde::Serialize` (the models of requests always do); it is off by default because
+//! deriving it for every answer costs build time.
 
 #![warn(missing_docs)]
 

@@ -18,6 +18,10 @@ pub struct Options {
     pub runtime: String,
     /// Whether to add `Client::<module>()` accessors (only possible inside the SDK crate).
     pub accessors: bool,
+    /// The cargo feature under which the types that are only received also implement
+    /// `Serialize` (`serialize` in the SDK: deriving it for every answer costs build time);
+    /// `None`: they always do. Types that are sent always do.
+    pub serialize_feature: Option<String>,
 }
 
 impl Default for Options {
@@ -25,6 +29,7 @@ impl Default for Options {
         Options {
             runtime: "crate".to_owned(),
             accessors: true,
+            serialize_feature: Some("serialize".to_owned()),
         }
     }
 }
@@ -52,7 +57,7 @@ pub fn items<'a>(svc: &'a Service, opts: &'a Options) -> impl Iterator<Item = To
         out
     });
     head.chain(svc.operations.iter().map(operation))
-        .chain(svc.types.iter().map(type_def))
+        .chain(svc.types.iter().map(|t| type_def(t, opts)))
 }
 
 fn docs(lines: &[String]) -> TokenStream {
@@ -174,8 +179,9 @@ fn set(f: &FieldDef, name: &Ident) -> TokenStream {
 }
 
 /// A public, documented model: a struct of serde fields.
-fn struct_def(s: &Struct) -> TokenStream {
+fn struct_def(s: &Struct, opts: &Options) -> TokenStream {
     let name = ident(&s.name);
+    let (ser, ser_attr) = serialize(s.sent, opts);
     let doc = docs(&s.docs);
     let camel = s
         .fields
@@ -208,7 +214,8 @@ fn struct_def(s: &Struct) -> TokenStream {
     let default = s.default.then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #ser Deserialize)]
+        #ser_attr
         #container
         pub struct #name #fields
     }
@@ -281,8 +288,9 @@ fn snake_variant(v: &str) -> String {
 /// A string enum: serialized by serde's derive, deserialized from a `String` by a `match`
 /// (serde's derive would buffer every value to try the untagged catch-all: slower to compile
 /// and to decode).
-fn enum_def(e: &Enum) -> TokenStream {
+fn enum_def(e: &Enum, opts: &Options) -> TokenStream {
     let name = ident(&e.name);
+    let (ser, ser_attr) = serialize(e.sent, opts);
     // Values the SDK does not know: the `Unknown` variant's own doc says so.
     let doc = docs(&e.docs);
     let (container, variants) = variants(e);
@@ -297,7 +305,8 @@ fn enum_def(e: &Enum) -> TokenStream {
     let arms = arms(e, quote!(_ => Self::Unknown(value),));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #ser Deserialize)]
+        #ser_attr
         #container
         #[non_exhaustive]
         pub enum #name #variants
@@ -319,10 +328,22 @@ fn arms(e: &Enum, fallback: TokenStream) -> Group {
     braced(arms, fallback)
 }
 
-fn type_def(t: &TypeDef) -> TokenStream {
+fn type_def(t: &TypeDef, opts: &Options) -> TokenStream {
     match t {
-        TypeDef::Struct(s) => struct_def(s),
-        TypeDef::Enum(e) => enum_def(e),
+        TypeDef::Struct(s) => struct_def(s, opts),
+        TypeDef::Enum(e) => enum_def(e, opts),
+    }
+}
+
+/// How a model gets `Serialize`: `Serialize,` in its derive list (a type that is sent, or no
+/// feature configured), or else an attribute deriving it under the feature.
+fn serialize(sent: bool, opts: &Options) -> (TokenStream, TokenStream) {
+    match &opts.serialize_feature {
+        Some(feature) if !sent => (
+            TokenStream::new(),
+            quote!(#[cfg_attr(feature = #feature, derive(Serialize))]),
+        ),
+        _ => (quote!(Serialize,), TokenStream::new()),
     }
 }
 

@@ -107,6 +107,8 @@ pub struct Enum {
     pub docs: Vec<String>,
     /// Documented values.
     pub variants: Vec<Variant>,
+    /// Whether it is ever sent (part of a request).
+    pub sent: bool,
 }
 
 /// One documented enum value or error code.
@@ -216,6 +218,7 @@ impl Lower {
             name,
             docs,
             variants,
+            sent: false,
         }));
     }
 
@@ -333,6 +336,7 @@ impl Lower {
                     docs: error_docs(e),
                 })
                 .collect(),
+            sent: false,
         };
         let method = op.method.to_ascii_uppercase();
         Operation {
@@ -462,7 +466,8 @@ fn operation_docs(name: &str, op: &spec::Operation, method: &str) -> Vec<String>
     docs
 }
 
-/// Marks the structs reachable from request parameters and bodies as [`Struct::sent`].
+/// Marks the types reachable from request parameters and bodies as sent ([`Struct::sent`],
+/// [`Enum::sent`]).
 fn mark_sent(types: &mut [TypeDef], operations: &[Operation]) {
     fn named(ty: &RustType) -> Option<&str> {
         match ty {
@@ -494,8 +499,9 @@ fn mark_sent(types: &mut [TypeDef], operations: &[Operation]) {
         }
     }
     for t in types.iter_mut() {
-        if let TypeDef::Struct(s) = t {
-            s.sent = sent.contains(&s.name);
+        match t {
+            TypeDef::Struct(s) => s.sent = sent.contains(&s.name),
+            TypeDef::Enum(e) => e.sent = sent.contains(&e.name),
         }
     }
 }
