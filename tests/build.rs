@@ -33,11 +33,7 @@ fn run() -> Result<(), String> {
         .iter()
         .map(|(name, source)| dingtalk_openapi_codegen::Input { name, source })
         .collect();
-    let opts = dingtalk_openapi_codegen::Options {
-        runtime: "dingtalk_openapi".to_owned(),
-        accessors: false,
-        serialize_feature: None,
-    };
+    let opts = dingtalk_openapi_codegen::Options::external("dingtalk_openapi");
     let generated =
         dingtalk_openapi_codegen::generate(&inputs, &opts).map_err(|d| d.to_string())?;
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);

@@ -71,11 +71,7 @@ fn every_spec_file() {
 
 #[test]
 fn every_fixture() {
-    let opts = Options {
-        runtime: "dingtalk_openapi".into(),
-        accessors: false,
-        serialize_feature: None,
-    };
+    let opts = Options::external("dingtalk_openapi");
     for ((name, _), g) in specs("tests/fixtures")
         .iter()
         .zip(gen(&specs("tests/fixtures"), &opts))

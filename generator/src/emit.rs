@@ -24,6 +24,19 @@ pub struct Options {
     pub serialize_feature: Option<String>,
 }
 
+impl Options {
+    /// For code generated in another crate than the SDK (from specs of your own) that calls the
+    /// runtime of the SDK crate named `runtime` (`dingtalk_openapi`): no `Client` accessors, and
+    /// every model implements `Serialize`.
+    pub fn external(runtime: &str) -> Self {
+        Options {
+            runtime: runtime.to_owned(),
+            accessors: false,
+            serialize_feature: None,
+        }
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
