@@ -11,8 +11,11 @@ use crate::model::{Enum, FieldDef, Operation, RustType, Service, Struct, TypeDef
 use crate::names::{is_keyword, serde_camel, setter};
 use crate::spec::Location;
 
-/// Where the generated code finds the runtime, and what it may add to it.
+/// Where the generated code finds the runtime, and what it may add to it. Start from
+/// [`Options::default`] (inside the SDK crate) or [`Options::external`], then set fields: more
+/// options may come, so it is not built field by field outside this crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Options {
     /// Path of the runtime crate as seen from the generated code: `crate` inside the SDK.
     pub runtime: String,
