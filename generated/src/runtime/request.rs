@@ -339,6 +339,12 @@ impl<O, E> Request<O, E> {
     }
 }
 
+/// What every attempt of one call sends: the filled-in path and the serialized body.
+struct Wire {
+    path: String,
+    body: Option<Vec<u8>>,
+}
+
 /// Whether the flattened query key `key` belongs to the parameter `name` (`name`, `name.1`,
 /// `name.key`).
 fn is_part_of(key: &str, name: &str) -> bool {
@@ -392,14 +398,17 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         if let Some(message) = self.problem.clone() {
             return Err(Error::Build(BuildError { message }));
         }
-        // Serialized once; each attempt sends a copy.
-        let body = match self.body.as_ref().map(serde_json::to_vec).transpose() {
-            Ok(b) => b,
-            Err(e) => {
-                return Err(Error::Build(BuildError {
-                    message: format!("body: {e}"),
-                }))
-            }
+        // Path and body are made once; each attempt sends them.
+        let wire = Wire {
+            path: self.path(),
+            body: match self.body.as_ref().map(serde_json::to_vec).transpose() {
+                Ok(b) => b,
+                Err(e) => {
+                    return Err(Error::Build(BuildError {
+                        message: format!("body: {e}"),
+                    }))
+                }
+            },
         };
         let limit = self.timeout.or(self.client.inner.operation_timeout);
         let deadline = limit.map(|d| tokio::time::Instant::now() + d);
@@ -416,7 +425,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         // Instrumented, not entered: a guard held across `.await` would leak the span to
         // other tasks polled on this thread.
         let call = tracing::Instrument::instrument(
-            self.call(body.as_deref(), deadline, &attempts, &span),
+            self.call(&wire, deadline, &attempts, &span),
             span.clone(),
         );
         match limit {
@@ -437,7 +446,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
     /// caller gets the last answer rather than a timeout that hides it.
     async fn call(
         &self,
-        body: Option<&[u8]>,
+        wire: &Wire,
         deadline: Option<tokio::time::Instant>,
         attempts: &std::sync::atomic::AtomicU32,
         span: &tracing::Span,
@@ -454,7 +463,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                 result,
                 retry_after,
                 token,
-            } = self.attempt(attempt, body).await;
+            } = self.attempt(attempt, wire).await;
             let err = match result {
                 Ok(r) => {
                     span.record("status", r.meta.status);
@@ -536,7 +545,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         }
     }
 
-    async fn attempt(&self, attempt: u32, body: Option<&[u8]>) -> Attempt<O, E> {
+    async fn attempt(&self, attempt: u32, wire: &Wire) -> Attempt<O, E> {
         let inner = &self.client.inner;
         if let Some(limiter) = &inner.limiter {
             limiter
@@ -551,10 +560,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         };
         let mut rb = inner
             .http
-            .request(
-                self.endpoint.method.http(),
-                format!("{base}{}", self.path()),
-            )
+            .request(self.endpoint.method.http(), format!("{base}{}", wire.path))
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(USER_AGENT, user_agent.clone());
         if !self.query.is_empty() {
@@ -588,7 +594,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             rb = rb.header("x-acs-dingtalk-access-token", value);
             secret = Some(token);
         }
-        if let Some(body) = body {
+        if let Some(body) = &wire.body {
             rb = rb
                 .header(
                     CONTENT_TYPE,
