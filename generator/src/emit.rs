@@ -301,9 +301,9 @@ fn snake_variant(v: &str) -> String {
     out
 }
 
-/// A string enum: serialized by serde's derive, deserialized from a `String` by a `match`
-/// (serde's derive would buffer every value to try the untagged catch-all: slower to compile
-/// and to decode).
+/// A string enum: serialized by serde's derive (when [`serialize`] says so), deserialized from
+/// a `String` by a `match` (serde's derive would buffer every value to try the untagged
+/// catch-all: slower to compile and to decode).
 fn enum_def(e: &Enum, opts: &Options) -> TokenStream {
     let name = ident(&e.name);
     let (ser, ser_attr) = serialize(e.sent, opts);
