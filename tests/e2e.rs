@@ -14,7 +14,7 @@ use dingtalk_openapi::{AccessToken, ApiError, Client, Error};
 use dingtalk_openapi_codegen::spec::ErrorEntry;
 use dingtalk_openapi_tests::fixtures;
 use dingtalk_openapi_tests::server::{Recorded, Reply, TestServer};
-use dingtalk_openapi_tests::spec::{example, operation, DOC, DRIVE, WIKI};
+use dingtalk_openapi_tests::spec::{example, DOC, DRIVE, WIKI};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -33,7 +33,7 @@ const ODD_ID_ENCODED: &str = "a%2Fb%3Fc%20d%23%E7%9F%A5";
 
 /// The documented error table of `op`.
 fn error_table(file: &str, op: &str) -> Vec<ErrorEntry> {
-    operation(file, op).errors
+    dingtalk_openapi_tests::spec::errors(file, op)
 }
 
 /// The documented error `code` of `op`.

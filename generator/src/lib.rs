@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod doctext;
 pub mod emit;
 pub mod files;
 mod keypath;

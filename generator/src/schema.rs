@@ -33,6 +33,8 @@ enum Shape {
     List(&'static Shape),
     /// `none` or the response mapping.
     Response,
+    /// An operation's error: a row, or `{ use: <table> }`.
+    ErrorItem,
 }
 
 /// A key of a [`Shape::Struct`].
@@ -79,6 +81,9 @@ static FIELD: Shape = Shape::Struct("field", FIELD_KEYS);
 static MODEL: Shape = Shape::Struct("model", MODEL_KEYS);
 static OPERATION: Shape = Shape::Struct("operation", OPERATION_KEYS);
 static ERROR: Shape = Shape::Struct("error", ERROR_KEYS);
+static ERROR_USE: Shape = Shape::Struct("error table use", &[req("use", Shape::Str)]);
+static ERROR_ITEM: Shape = Shape::ErrorItem;
+static ERROR_TABLE: Shape = Shape::List(&ERROR);
 static FIELDS: Shape = Shape::Dict("field", &FIELD);
 static ENUM: Shape = Shape::Dict("enum value", &STR);
 static PARAMS: Shape = Shape::Dict("parameter", &FIELD);
@@ -88,6 +93,9 @@ static ROOT_KEYS: &[Key] = &[
     req("version", Shape::Str),
     req("title", Shape::Str),
     req("base_url", Shape::Str),
+    opt("source", Shape::Str),
+    opt("module", Shape::Str),
+    dflt("errors", Shape::Dict("error table", &ERROR_TABLE)),
     dflt("models", Shape::Dict("model", &MODEL)),
     req("operations", Shape::Dict("operation", &OPERATION)),
 ];
@@ -114,12 +122,16 @@ static FIELD_KEYS: &[Key] = &[
     opt("maximum", Shape::Num),
     opt("pattern", Shape::Str),
     opt("in", Shape::Word(&["path", "query", "header", "body"])),
-    opt("style", Shape::Word(&["flat", "json"])),
+    opt(
+        "style",
+        Shape::Word(&["flat", "json", "comma", "field", "whole"]),
+    ),
     opt("secret", Shape::Bool),
 ];
 
 static OPERATION_KEYS: &[Key] = &[
-    req("summary", Shape::Str),
+    opt("summary", Shape::Str),
+    opt("origin", Shape::Word(&["curated", "imported"])),
     opt("description", Shape::Str),
     req("method", Shape::Str),
     req("path", Shape::Str),
@@ -145,10 +157,11 @@ static OPERATION_KEYS: &[Key] = &[
                 opt("page_size", Shape::Str),
                 req("next", Shape::Str),
                 req("items", Shape::Str),
+                opt("has_more", Shape::Str),
             ],
         ),
     ),
-    dflt("errors", Shape::List(&ERROR)),
+    dflt("errors", Shape::List(&ERROR_ITEM)),
 ];
 
 static ERROR_KEYS: &[Key] = &[
@@ -161,6 +174,7 @@ static ERROR_KEYS: &[Key] = &[
 static RESPONSE_KEYS: &[Key] = &[
     opt("description", Shape::Str),
     dflt("fields", FIELDS),
+    opt("type", Shape::Str),
     opt("example", Shape::Str),
 ];
 
@@ -311,8 +325,8 @@ impl Cx<'_> {
                     self.wrong(
                         at,
                         node,
-                        "`none` or a mapping with `fields:`",
-                        "write `response: none` for an answer without a body, else describe its `fields:`".to_owned(),
+                        "`none` or a mapping with `fields:` or `type:`",
+                        "write `response: none` for an answer without a body, else describe its `fields:` (a JSON object) or its `type:` (e.g. `type: boolean`)".to_owned(),
                     );
                     return;
                 }
@@ -323,6 +337,10 @@ impl Cx<'_> {
                     Shape::Struct("response", RESPONSE_KEYS),
                     false,
                 );
+            }
+            Shape::ErrorItem => {
+                let shape = if is_use(node) { ERROR_USE } else { ERROR };
+                self.value(at, key_pos, node, shape, false);
             }
             Shape::Dict(what, item) => {
                 let Some(pairs) = node.as_map() else {
@@ -369,6 +387,8 @@ impl Cx<'_> {
                         None => {
                             let help = match did_you_mean(kname, keys.iter().map(|k| k.name)) {
                                 Some(s) => format!("did you mean `{s}`?"),
+                                // `{ description: A, b. }`: the comma ended the value.
+                                None if kname.contains(' ') || kname.ends_with('.') => "this looks like the end of a value cut at a comma: inside `{ … }` a `,` ends a value, so quote text that has one (`description: \"A, b.\"`)".to_owned(),
                                 None => format!(
                                     "{} has the keys {}",
                                     a(what),
@@ -549,6 +569,10 @@ fn clean(
                 None
             }
         }
+        Shape::ErrorItem => {
+            let shape = if is_use(node) { ERROR_USE } else { ERROR };
+            clean(path, node, shape, false, dropped)
+        }
         Shape::List(item) => match &node.value {
             Value::Seq(items) => Some(Y::Sequence(
                 items
@@ -624,6 +648,22 @@ fn clean(
     v
 }
 
+/// Whether an error item is `{ use: <table> }` rather than a row: it has `use`, or no row key
+/// and a key that is a typo of `use` (`uses`).
+fn is_use(node: &Node) -> bool {
+    let Some(pairs) = node.as_map() else {
+        return false;
+    };
+    let has = |name: &str| pairs.iter().any(|(k, _)| k.as_str() == Some(name));
+    has("use")
+        || (!has("code")
+            && !has("status")
+            && pairs.iter().any(|(k, _)| {
+                k.as_str()
+                    .is_some_and(|k| did_you_mean(k, ["use"]).is_some())
+            }))
+}
+
 /// A free-form value (`example`, `default`) as serde_yaml would read it.
 fn any(node: &Node) -> serde_yaml::Value {
     use serde_yaml::Value as Y;
@@ -685,6 +725,11 @@ service: demo
 version: "1.0"
 title: T
 base_url: https://api.dingtalk.io
+source: alibabacloud-dingtalk 2.2.65
+module: demo_1_0
+errors:
+  common:
+    - { status: 400, code: c, message: m, description: d }
 models:
   M:
     description: d
@@ -698,6 +743,7 @@ models:
 operations:
   Op:
     summary: s
+    origin: imported
     description: d
     method: POST
     path: /p
@@ -713,9 +759,14 @@ operations:
       description: d
       fields: { n: { type: string }, items: { type: array<string> } }
       example: "{}"
-    pagination: { cursor: t, page_size: t, next: n, items: items }
+    pagination: { cursor: t, page_size: t, next: n, items: items, has_more: more }
     errors:
+      - use: common
       - { status: 400, code: c, message: m, description: d }
+  Typed:
+    method: GET
+    path: /t
+    response: { type: boolean }
 "#;
 
     /// Free-form scalars (`example`, `default`) resolve as serde_yaml resolves them.
@@ -784,6 +835,7 @@ operations:
             OPERATION_KEYS,
             ERROR_KEYS,
             RESPONSE_KEYS,
+            &[req("use", Shape::Str)],
         ] {
             for k in keys {
                 assert!(EVERY_KEY.contains(&format!("{}:", k.name)), "{}", k.name);

@@ -12,6 +12,7 @@ mod error;
 mod limit;
 mod request;
 mod retry;
+mod undocumented;
 
 pub use auth::{AccessToken, BoxFuture, Secret, TokenError, TokenErrorKind, TokenProvider};
 pub use client::{Client, ClientBuilder};
@@ -29,5 +30,6 @@ pub type Result<O, E> = std::result::Result<O, Error<E>>;
 pub use retry::RetryPolicy;
 /// Free-form JSON, for fields typed `any` in the spec.
 pub use serde_json::Value;
+pub use undocumented::UndocumentedCode;
 
 include!(concat!(env!("OUT_DIR"), "/specs.rs"));
