@@ -12,7 +12,7 @@ use crate::spec::{
     ErrorEntry, ErrorItem, Field, Location, Model, Operation, Response, ResponseBody, SpecFile,
     Style,
 };
-use crate::types::{TypeExpr, BUILTINS};
+use crate::types::{TypeExpr, BUILTINS, MAX_DEPTH};
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 const APP_TYPES: &[&str] = &[
@@ -28,6 +28,7 @@ pub fn check(file: &str, spec: &SpecFile) -> Vec<Diagnostic> {
         file,
         spec,
         out: Vec::new(),
+        nesting: 0,
     };
     cx.file_level();
     for (name, rows) in &spec.errors {
@@ -51,6 +52,8 @@ struct Checker<'a> {
     file: &'a str,
     spec: &'a SpecFile,
     out: Vec<Diagnostic>,
+    /// Inline objects open around the fields being checked.
+    nesting: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -233,16 +236,8 @@ impl<'a> Checker<'a> {
                 "remove `style` from this field",
             );
         }
-        let expr = match TypeExpr::parse(&f.ty) {
-            Ok(t) => t,
-            Err(e) => {
-                self.err(
-                    format!("{key}.type"),
-                    format!("invalid type `{}`: {}", f.ty, e.0),
-                    format!("use one of {}", BUILTINS.join(", ")),
-                );
-                return;
-            }
+        let Some(expr) = self.parse_type(KeyPath::Key(&key, "type"), &f.ty) else {
+            return;
         };
         self.type_refs(key, &expr);
         let leaf = expr.leaf();
@@ -271,7 +266,16 @@ impl<'a> Checker<'a> {
             );
         }
         match (f.fields.as_ref(), *leaf == TypeExpr::Object) {
-            (Some(fields), true) => self.fields(KeyPath::Key(&key, "fields"), fields, false),
+            (Some(_), true) if self.nesting >= MAX_DEPTH => self.err(
+                format!("{key}.fields"),
+                format!("inline objects nested deeper than {MAX_DEPTH} levels"),
+                "declare the inner object as a model under `models:` and refer to it by name",
+            ),
+            (Some(fields), true) => {
+                self.nesting += 1;
+                self.fields(KeyPath::Key(&key, "fields"), fields, false);
+                self.nesting -= 1;
+            }
             (Some(_), false) => self.err(
                 format!("{key}.fields"),
                 format!("`fields` on a `{}` field", f.ty),
@@ -364,6 +368,28 @@ impl<'a> Checker<'a> {
                         format!("correct the {what} or the field's `type`"),
                     );
                 }
+            }
+        }
+    }
+
+    /// A type expression, or a located error (a long one quoted in part).
+    fn parse_type(&mut self, key: KeyPath<'_>, ty: &str) -> Option<TypeExpr> {
+        match TypeExpr::parse(ty) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let shown: String = ty.chars().take(60).collect();
+                let shown = if shown.len() < ty.len() {
+                    format!("{shown}…")
+                } else {
+                    shown
+                };
+                let help = if e.0.contains("deeper") {
+                    format!("nest at most {MAX_DEPTH} levels: declare the inner part as a model under `models:` and refer to it by name")
+                } else {
+                    format!("use one of {}", BUILTINS.join(", "))
+                };
+                self.err(key, format!("invalid type `{shown}`: {}", e.0), help);
+                None
             }
         }
     }
@@ -684,16 +710,8 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        let expr = match TypeExpr::parse(ty) {
-            Ok(t) => t,
-            Err(e) => {
-                self.err(
-                    format!("{key}.type"),
-                    format!("invalid type `{ty}`: {}", e.0),
-                    format!("use one of {}", BUILTINS.join(", ")),
-                );
-                return;
-            }
+        let Some(expr) = self.parse_type(KeyPath::Key(&key, "type"), ty) else {
+            return;
         };
         if *expr.leaf() == TypeExpr::Object {
             self.err(

@@ -53,6 +53,8 @@ fn tree(input: Input<'_>) -> Result<yaml::Node, Diagnostics> {
             "keep one document per file: remove this `---` and what follows, or move it to its own file"
         } else if e.message.contains("tab") {
             "indent with spaces: YAML does not allow tabs in indentation"
+        } else if e.message.contains("nested deeper") || e.message.contains("recursion limit") {
+            "nest less: the format allows types and inline objects 32 levels deep (name a model and refer to it instead)"
         } else if e.message.contains("flow mapping") || e.message.contains("flow sequence") {
             "a `{` or `[` opened before this point is not closed (or a `,` is missing)"
         } else {
@@ -289,7 +291,16 @@ fn par_map<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Ve
     std::thread::scope(|scope| {
         let handles: Vec<_> = shares
             .into_iter()
-            .map(|share| scope.spawn(move || share.into_iter().map(f).collect::<Vec<_>>()))
+            .map(|share| {
+                // The main thread's stack (8 MiB) rather than a spawned thread's 2 MiB:
+                // formatting the deepest types the format allows takes about 1.5 MiB in a debug
+                // build, which is how build scripts run. (`scope.spawn` panics alike when the OS
+                // has no thread to give.)
+                std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn_scoped(scope, move || share.into_iter().map(f).collect::<Vec<_>>())
+                    .expect("a worker thread")
+            })
             .collect();
         handles
             .into_iter()
