@@ -1434,6 +1434,30 @@ mod wire_styles {
     }
 }
 
+/// Wire values with characters a Rust source cannot hold as they are (bidi overrides, a
+/// backtick in a name) are matched exactly (tests/fixtures/doc_text.yaml).
+#[tokio::test]
+async fn wire_values_with_bidi_characters_decode_exactly() {
+    use fixtures::doc_text::{GetPageError, PageKind, Service};
+    let h = harness().await;
+    h.reply(Reply::json(
+        200,
+        json!({"page": {"kind": "B\u{202e}b", "items": ["x"]}}),
+    ));
+    h.reply(Reply::json(
+        400,
+        json!({"code": "param\u{202e}Error", "message": "m"}),
+    ));
+    let service = Service::new(h.client.clone());
+    let out = service.get_page().send().await.unwrap();
+    assert_eq!(out.page.unwrap().kind, Some(PageKind::BB));
+    let err = service.get_page().send().await.unwrap_err();
+    assert_eq!(
+        api_error(Err::<(), _>(err)).kind(),
+        &GetPageError::ParamError
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Errors and secrets
 // ---------------------------------------------------------------------------------------------

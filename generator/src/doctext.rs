@@ -168,18 +168,18 @@ impl Blocks {
         if marker > 0 {
             self.list = Some(marker);
             self.out
-                .push(format!("{}{}", &body[..marker], escape_line(rest, false)));
+                .push(format!("{}{}", &body[..marker], escape_line(rest)));
         } else {
             match self.list {
                 // A continuation of the list item (lazy or indented): indented by the marker
                 // width, as clippy's `doc_lazy_continuation` asks.
                 Some(width) if !self.after_blank || indent >= width => {
                     self.out
-                        .push(format!("{}{}", " ".repeat(width), escape_line(body, false)));
+                        .push(format!("{}{}", " ".repeat(width), escape_line(body)));
                 }
                 _ => {
                     self.list = None;
-                    self.out.push(escape_line(body, true));
+                    self.out.push(escape_line(body));
                 }
             }
         }
@@ -233,12 +233,12 @@ fn list_marker(body: &str) -> (usize, &str) {
     }
 }
 
-/// One line of a paragraph, escaped; `start` when it starts a block (a leading `>` would open
-/// a block quote, whose lazy continuations clippy rejects).
-fn escape_line(text: &str, start: bool) -> String {
+/// One line of a paragraph, escaped; a leading `>` too (it would open a block quote, whose lazy
+/// continuation lines clippy rejects).
+fn escape_line(text: &str) -> String {
     match text.strip_prefix('>') {
-        Some(rest) if start => format!("\\>{}", escape(rest)),
-        _ => escape(text),
+        Some(rest) => format!("\\>{}", escape(rest)),
+        None => escape(text),
     }
 }
 
@@ -430,6 +430,7 @@ mod tests {
             ["Values:", "- a", "  lazy", "10. b", "    over", "", "After"]
         );
         assert_eq!(block("> quoted\nlazy"), ["\\> quoted", "lazy"]);
+        assert_eq!(block("- a\n> b\nc"), ["- a", "  \\> b", "  c"]);
         assert_eq!(block("-not a list"), ["-not a list"]);
     }
 

@@ -429,7 +429,7 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
     let module = format_ident!("{}", svc.module);
     let title = format!(
         " {} — DingTalk `{}` {} (default host `{}`).",
-        svc.title.trim(),
+        crate::doctext::inline(&svc.title),
         svc.service,
         svc.version,
         svc.base_url
