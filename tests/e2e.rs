@@ -1434,6 +1434,60 @@ mod wire_styles {
     }
 }
 
+/// Names as DingTalk spells them go on the wire verbatim, whatever their Rust names became
+/// (tests/fixtures/dingtalk_names.yaml): `r#type`, `self_`, `n123`, `with_add`, `x_client_token`.
+#[tokio::test]
+async fn dingtalk_spellings_are_sent_verbatim() {
+    use fixtures::dingtalk_names::{DentryVo, Service};
+    let h = harness().await;
+    h.reply(Reply::empty(200));
+    h.reply(Reply::json(
+        200,
+        json!({"dentryId": "d", "iconVO": {"URL": "u"}, "type": "t", "self": "s"}),
+    ));
+    let service = Service::new(h.client.clone());
+    service
+        .add_group_member("g/1", "cid")
+        .max_tokens(5)
+        .x_client_token("tok")
+        .r#type("t")
+        .r#async(true)
+        .self_("me")
+        .n123(7)
+        .with_add(1)
+        .next("n")
+        .is_public(false)
+        .send()
+        .await
+        .unwrap();
+    let out: DentryVo = service.get_doc_content_for_elm("k").send().await.unwrap();
+
+    let requests = h.server.requests();
+    let r = &requests[0];
+    assert_eq!(r.path, "/v1.0/names/groups/g%2F1/members");
+    let mut query = r.query_pairs.clone();
+    query.sort();
+    let expected = [
+        ("123", "7"),
+        ("add", "1"),
+        ("async", "true"),
+        ("next", "n"),
+        ("type", "t"),
+    ];
+    assert_eq!(query, expected.map(|(k, v)| (k.to_owned(), v.to_owned())));
+    assert_eq!(r.header("x-client-token"), Some("tok"));
+    assert_eq!(
+        r.json(),
+        json!({"client_id": "cid", "max_tokens": 5, "self": "me", "isPublic": false})
+    );
+    assert_eq!(requests[1].path, "/v1.0/names/docs/k");
+    assert_eq!(out.icon_vo.and_then(|i| i.url).as_deref(), Some("u"));
+    assert_eq!(
+        (out.r#type.as_deref(), out.self_.as_deref()),
+        (Some("t"), Some("s"))
+    );
+}
+
 /// Wire values with characters a Rust source cannot hold as they are (bidi overrides, a
 /// backtick in a name) are matched exactly (tests/fixtures/doc_text.yaml).
 #[tokio::test]

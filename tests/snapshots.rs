@@ -26,7 +26,7 @@ fn gen(files: &[(String, String)], opts: &Options) -> Vec<Generated> {
 fn generated(dir: &str, file: &str) -> String {
     let files: Vec<_> = specs(dir)
         .into_iter()
-        .filter(|(n, _)| n.ends_with(file))
+        .filter(|(n, _)| n.rsplit('/').next() == Some(file))
         .collect();
     assert_eq!(files.len(), 1, "{dir}/{file} not found");
     gen(&files, &Options::default()).remove(0).source
