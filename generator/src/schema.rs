@@ -375,82 +375,97 @@ impl Cx<'_> {
                     self.wrong(at, node, &format!("a {what} (a mapping)"), help);
                     return;
                 };
-                self.duplicates(at, pairs, "key");
-                for (k, v) in pairs {
-                    let Some(kname) = self.key_name(at, k, "key") else {
-                        continue;
-                    };
-                    match keys.iter().find(|key| key.name == kname) {
-                        Some(key) => {
-                            self.value(KeyPath::Key(&at, kname), k.pos, v, key.shape, key.nullable)
-                        }
-                        None => {
-                            let help = match did_you_mean(kname, keys.iter().map(|k| k.name)) {
-                                Some(s) => format!("did you mean `{s}`?"),
-                                // `{ description: A, b. }`: the comma ended the value.
-                                None if kname.contains(' ') || kname.ends_with('.') => "this looks like the end of a value cut at a comma: inside `{ … }` a `,` ends a value, so quote text that has one (`description: \"A, b.\"`)".to_owned(),
-                                None => format!(
-                                    "{} has the keys {}",
-                                    a(what),
-                                    keys.iter()
-                                        .map(|k| format!("`{}`", k.name))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                            };
-                            self.err(
-                                &KeyPath::Key(&at, kname).to_string(),
-                                k.pos,
-                                format!("unknown key `{kname}` in {}", a(what)),
-                                help,
-                            );
-                        }
-                    }
-                }
-                let missing: Vec<&str> = keys
-                    .iter()
-                    .filter(|key| key.required)
-                    .filter(|key| {
-                        // A misspelt required key was reported as unknown, with this suggestion.
-                        !pairs.iter().any(|(k, _)| {
-                            k.as_str().is_some_and(|n| {
-                                n == key.name
-                                    || (!keys.iter().any(|key| key.name == n)
-                                        && did_you_mean(n, keys.iter().map(|k| k.name))
-                                            == Some(key.name))
-                            })
-                        })
-                    })
-                    .map(|key| key.name)
-                    .collect();
-                if !missing.is_empty() {
-                    let owner = if at.is_empty() {
-                        "the spec file".to_owned()
-                    } else {
-                        format!("{what} `{name}`")
-                    };
-                    let list = missing
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let add = missing
-                        .iter()
-                        .map(|k| format!("`{k}: …`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    self.err(
-                        &at.to_string(),
-                        key_pos,
-                        format!(
-                            "{owner} is missing the required key{} {list}",
-                            if missing.len() == 1 { "" } else { "s" }
-                        ),
-                        format!("add {add} (see spec/README.md)"),
-                    );
-                }
+                self.structure(at, key_pos, pairs, what, keys);
             }
         }
+    }
+
+    /// The keys of a mapping of shape [`Shape::Struct`]: each known key checked, each unknown one
+    /// reported with a suggestion, then the required ones missing. One pass over the pairs
+    /// resolves each key (exactly or as the key a typo meant), so a mapping of any size costs
+    /// time in proportion to it.
+    fn structure(
+        &mut self,
+        at: KeyPath<'_>,
+        key_pos: Pos,
+        pairs: &[(Node, Node)],
+        what: &str,
+        keys: &'static [Key],
+    ) {
+        let name = at.name();
+        self.duplicates(at, pairs, "key");
+        let mut meant = vec![false; keys.len()];
+        for (k, v) in pairs {
+            let Some(kname) = self.key_name(at, k, "key") else {
+                continue;
+            };
+            if let Some(key) = keys.iter().find(|key| key.name == kname) {
+                self.value(KeyPath::Key(&at, kname), k.pos, v, key.shape, key.nullable);
+                if let Some(i) = keys.iter().position(|k| k.name == key.name) {
+                    meant[i] = true;
+                }
+                continue;
+            }
+            let suggestion = did_you_mean(kname, keys.iter().map(|k| k.name));
+            let help = match suggestion {
+                Some(s) => {
+                    // A misspelt required key is reported here, not as missing too.
+                    if let Some(i) = keys.iter().position(|k| k.name == s) {
+                        meant[i] = true;
+                    }
+                    format!("did you mean `{s}`?")
+                }
+                // `{ description: A, b. }`: the comma ended the value.
+                None if kname.contains(' ') || kname.ends_with('.') => "this looks like the end of a value cut at a comma: inside `{ … }` a `,` ends a value, so quote text that has one (`description: \"A, b.\"`)".to_owned(),
+                None => format!(
+                    "{} has the keys {}",
+                    a(what),
+                    keys.iter()
+                        .map(|k| format!("`{}`", k.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            self.err(
+                &KeyPath::Key(&at, kname).to_string(),
+                k.pos,
+                format!("unknown key `{kname}` in {}", a(what)),
+                help,
+            );
+        }
+        let missing: Vec<&str> = keys
+            .iter()
+            .zip(&meant)
+            .filter(|(key, meant)| key.required && !**meant)
+            .map(|(key, _)| key.name)
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let owner = if at.is_empty() {
+            "the spec file".to_owned()
+        } else {
+            format!("{what} `{name}`")
+        };
+        let list = missing
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let add = missing
+            .iter()
+            .map(|k| format!("`{k}: …`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.err(
+            &at.to_string(),
+            key_pos,
+            format!(
+                "{owner} is missing the required key{} {list}",
+                if missing.len() == 1 { "" } else { "s" }
+            ),
+            format!("add {add} (see spec/README.md)"),
+        );
     }
 
     fn wrong(&mut self, at: KeyPath<'_>, node: &Node, expected: &str, help: String) {
@@ -486,10 +501,32 @@ impl Cx<'_> {
         }
     }
 
+    /// Keys given twice in one mapping, each reported at the second (and later) one. A hash of
+    /// the names seen for large mappings, so 100,000 keys cost 100,000 lookups, not 5 billion
+    /// comparisons; a short scan for the small ones that make up most of a spec.
     fn duplicates(&mut self, at: KeyPath<'_>, pairs: &[(Node, Node)], what: &str) {
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let large = pairs.len() > 16;
+        if large {
+            seen.reserve(pairs.len());
+        }
         for (i, (k, _)) in pairs.iter().enumerate() {
             let Some(name) = k.as_str() else { continue };
-            if let Some((first, _)) = pairs[..i].iter().find(|(f, _)| f.as_str() == Some(name)) {
+            let first = if large {
+                match seen.entry(name) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(&pairs[*e.get()].0),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(i);
+                        None
+                    }
+                }
+            } else {
+                pairs[..i]
+                    .iter()
+                    .find(|(f, _)| f.as_str() == Some(name))
+                    .map(|(f, _)| f)
+            };
+            if let Some(first) = first {
                 self.err(
                     &KeyPath::Key(&at, name).to_string(),
                     k.pos,
@@ -604,7 +641,21 @@ fn clean(
         }),
         Shape::Struct(_, keys) => node.as_map().and_then(|pairs| {
             let mut m = serde_yaml::Mapping::with_capacity(pairs.len());
-            let present = |n: &str| pairs.iter().any(|(k, _)| k.as_str() == Some(n));
+            // Which of `keys` are written exactly, found in one pass (not one per typo).
+            let mut exact = vec![false; keys.len()];
+            for (k, _) in pairs {
+                if let Some(i) = k
+                    .as_str()
+                    .and_then(|n| keys.iter().position(|key| key.name == n))
+                {
+                    exact[i] = true;
+                }
+            }
+            let present = |n: &str| {
+                keys.iter()
+                    .position(|key| key.name == n)
+                    .is_some_and(|i| exact[i])
+            };
             // Which of `keys` are in `m` already, without hashing them again.
             let mut taken = vec![false; keys.len()];
             for (k, v) in pairs {
