@@ -47,6 +47,28 @@ pub fn code(text: &str) -> String {
     format!("{fence}{pad}{shown}{pad}{fence}")
 }
 
+/// An intra-doc link to the generated struct `name` (an operation's builder). A name that is
+/// also a derive macro of the prelude (`Default`, `Hash`, …: DingTalk could name an operation
+/// so) says it means the struct, else rustdoc finds the link ambiguous.
+pub fn link(name: &str) -> String {
+    const DERIVES: &[&str] = &[
+        "Clone",
+        "Copy",
+        "Debug",
+        "Default",
+        "Eq",
+        "Hash",
+        "Ord",
+        "PartialEq",
+        "PartialOrd",
+    ];
+    if DERIVES.contains(&name) {
+        format!("[`{name}`](struct@{name})")
+    } else {
+        format!("[`{name}`]")
+    }
+}
+
 /// Characters that never reach a doc comment: controls other than line breaks and tabs, and the
 /// bidirectional overrides and isolates rustc denies (`text_direction_codepoint_in_comment`).
 fn is_unsafe(c: char) -> bool {

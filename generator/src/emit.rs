@@ -379,7 +379,8 @@ fn error_enum(e: &Enum, op: &str) -> TokenStream {
     let name = ident(&e.name);
     if e.variants.is_empty() {
         let doc = format!(
-            " The error codes of [`{op}`]: none documented yet, so each is kept as `Unknown(code)`."
+            " The error codes of {}: none documented yet, so each is kept as `Unknown(code)`.",
+            crate::doctext::link(op)
         );
         return quote! {
             #[doc = #doc]

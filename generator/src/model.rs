@@ -335,7 +335,10 @@ impl Lower {
         let rows = spec.errors_of(op);
         let errors = Enum {
             name: type_join(&rust, "Error"),
-            docs: vec![format!("The error codes documented for [`{rust}`].")],
+            docs: vec![format!(
+                "The error codes documented for {}.",
+                doctext::link(&rust)
+            )],
             variants: rows
                 .iter()
                 .map(|e| Variant {
@@ -375,7 +378,7 @@ impl Lower {
         let description = doctext::block(b.description.as_deref().unwrap_or_default());
         let Some(ty) = &b.ty else {
             let name = type_join(rust, "Response");
-            let mut docs = vec![format!("The answer of [`{rust}`].")];
+            let mut docs = vec![format!("The answer of {}.", doctext::link(rust))];
             if !description.is_empty() {
                 docs.push(String::new());
                 docs.extend(description);
