@@ -1,6 +1,6 @@
 //! Generator throughput, scaling and generated size, measured side by side in one run.
 //!
-//! `cargo bench -p dingtalk-openapi-bench --bench generator [-- --quick]`
+//! `cargo bench -p dingtalk-openapi-bench --bench generator [-- --quick | --scale | --lines]`
 //!
 //! For 10, 100, 1,000 and 3,250 synthetic operations (files of 26, as in the real API), and
 //! for the seed spec: the best of N runs of the whole `generate` (all cores) and of each stage
@@ -218,6 +218,27 @@ fn measure(label: &str, files: &[(String, String)], runs: usize) -> Row {
     }
 }
 
+/// Lines of generated Rust per operation only (`-- --lines`): one generate of the seed spec and
+/// of 3,250 synthetic operations, no timings, so it can run on a busy machine.
+fn lines() {
+    for (label, files) in [("seed", seed_specs()), ("synthetic", specs(3250, SEED))] {
+        let inputs: Vec<Input<'_>> = files
+            .iter()
+            .map(|(name, source)| Input { name, source })
+            .collect();
+        let generated = generate(&inputs, &Options::default()).unwrap_or_else(|d| panic!("{d}"));
+        let ops: usize = generated.iter().map(|g| g.service.operations.len()).sum();
+        let (docs, attrs, code) = line_kinds(&generated);
+        println!(
+            "{label:>9} {ops:>5} ops | {:>5.1} lines/op = {:.1} doc + {:.1} attribute + {:.1} code",
+            lines_per_operation(&generated),
+            docs as f64 / ops as f64,
+            attrs as f64 / ops as f64,
+            code as f64 / ops as f64,
+        );
+    }
+}
+
 /// Non-blank generated lines by kind: doc comments, attributes (`#[derive…]`, `#[serde…]`), code.
 fn line_kinds(generated: &[Generated]) -> (usize, usize, usize) {
     let (mut docs, mut attrs, mut code) = (0, 0, 0);
@@ -234,9 +255,13 @@ fn line_kinds(generated: &[Generated]) -> (usize, usize, usize) {
 
 fn main() {
     // `cargo bench` passes `--bench`; `--quick` keeps one run per size (for CI smoke checks);
-    // `--scale` runs only `check` at scale.
+    // `--scale` runs only `check` at scale, `--lines` only the lines per operation.
     if std::env::args().any(|a| a == "--scale") {
         scale();
+        return;
+    }
+    if std::env::args().any(|a| a == "--lines") {
+        lines();
         return;
     }
     let quick = std::env::args().any(|a| a == "--quick");
