@@ -5,7 +5,7 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, suggest, suggestion, Diagnostic};
 use crate::keypath::KeyPath;
 use crate::names::{pascal, setter, snake, type_join, variant};
 use crate::spec::{
@@ -402,10 +402,9 @@ impl<'a> Checker<'a> {
                 let builtins = [
                     "string", "boolean", "int32", "int64", "double", "any", "object",
                 ];
-                let help = match did_you_mean(n, models.chain(builtins)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "declare it under `models:` or use a built-in type (string, boolean, int32, int64, double, any, object)".to_owned(),
-                };
+                let help = suggest(n, models.chain(builtins), || {
+                    "declare it under `models:` or use a built-in type (string, boolean, int32, int64, double, any, object)".to_owned()
+                });
                 self.err(format!("{key}.type"), format!("unknown type `{n}`"), help);
                 if let Some(d) = self.out.last_mut() {
                     d.focus = Some(n.clone());
@@ -418,10 +417,9 @@ impl<'a> Checker<'a> {
         let key = KeyPath::Key(&KeyPath::top("operations"), name);
         let method = op.method.to_ascii_uppercase();
         if !METHODS.contains(&method.as_str()) {
-            let help = match did_you_mean(&method, METHODS.iter().copied()) {
-                Some(m) => format!("did you mean `{m}`?"),
-                None => format!("use one of {}", METHODS.join(", ")),
-            };
+            let help = suggest(&method, METHODS.iter().copied(), || {
+                format!("use one of {}", METHODS.join(", "))
+            });
             self.err(
                 format!("{key}.method"),
                 format!("invalid HTTP method `{}`", op.method),
@@ -569,14 +567,21 @@ impl<'a> Checker<'a> {
         'a: 'c,
     {
         let Some(rows) = self.spec.errors.get(table) else {
-            let help = match did_you_mean(table, self.spec.errors.keys().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None if self.spec.errors.is_empty() => format!("declare it under the file's `errors:` (`{table}: [ … ]`), or list the rows here"),
-                None => format!(
-                    "use one of the file's tables ({}), or list the rows here",
-                    self.spec.errors.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                ),
-            };
+            let tables = &self.spec.errors;
+            let help = suggest(table, tables.keys().map(String::as_str), || {
+                if tables.is_empty() {
+                    format!("declare it under the file's `errors:` (`{table}: [ … ]`), or list the rows here")
+                } else {
+                    format!(
+                        "use one of the file's tables ({}), or list the rows here",
+                        tables
+                            .keys()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            });
             self.err(
                 format!("{key}.use"),
                 format!("unknown error table `{table}`"),
@@ -756,10 +761,9 @@ impl<'a> Checker<'a> {
                             format!("give `{outer}` `type: object` with `fields:`, or name a top-level parameter"),
                         );
                     } else if !param_path_exists(op, path) {
-                        let help = match did_you_mean(path, op.params.keys().map(String::as_str)) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => "name a request parameter, or `param.field` for a field of a body object".to_owned(),
-                        };
+                        let help = suggest(path, op.params.keys().map(String::as_str), || {
+                            "name a request parameter, or `param.field` for a field of a body object".to_owned()
+                        });
                         self.err(
                             format!("{key}.pagination.{what}"),
                             format!("pagination {what} `{path}` is not a parameter of {name}"),
@@ -813,10 +817,9 @@ impl<'a> Checker<'a> {
                 ];
                 for (what, field) in named.into_iter().filter_map(|(w, f)| Some((w, f?))) {
                     if !fields.contains_key(field) {
-                        let help = match did_you_mean(field, fields.keys().map(String::as_str)) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => "name a top-level field of the answer".to_owned(),
-                        };
+                        let help = suggest(field, fields.keys().map(String::as_str), || {
+                            "name a top-level field of the answer".to_owned()
+                        });
                         self.err(
                             format!("{key}.pagination.{what}"),
                             format!("pagination {what} `{field}` is not a response field"),
@@ -938,9 +941,10 @@ impl<'a> Checker<'a> {
                 Some(p) if p.location == Some(Location::Path) => {}
                 Some(_) => self.err(format!("{key}.params.{h}.in"), format!("parameter `{h}` fills the placeholder `{{{h}}}` of the path but is not `in: path`"), "set `in: path` (path parameters are always required)"),
                 None => {
+                    let add = format!("add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`");
                     let help = match did_you_mean(h, op.params.keys().map(String::as_str)) {
-                        Some(s) => format!("did you mean `{{{s}}}`? Else add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`"),
-                        None => format!("add `{h}: {{ in: path, type: string, required: true, description: … }}` under `params`"),
+                        Some(s) => format!("{} Else {add}", suggestion(&format!("{{{s}}}"))),
+                        None => add,
                     };
                     self.err(format!("{key}.path"), format!("placeholder `{{{h}}}` has no path parameter"), help);
                     if let Some(d) = self.out.last_mut() {

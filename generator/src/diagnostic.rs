@@ -243,6 +243,24 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
     })
 }
 
+/// The help for a name that is not one of `candidates`: "did you mean `x`?" with the closest
+/// one, if it is close enough to be a likely typo, else `otherwise()`.
+pub fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match did_you_mean(word, candidates) {
+        Some(s) => suggestion(s),
+        None => otherwise(),
+    }
+}
+
+/// "did you mean `{text}`?": every suggestion is worded here.
+pub fn suggestion(text: &str) -> String {
+    format!("did you mean `{text}`?")
+}
+
 /// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,

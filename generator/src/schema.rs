@@ -4,7 +4,7 @@
 //!
 //! The schema mirrors [`crate::spec`] key for key; `tests` below keeps the two in step.
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, suggest, suggestion, Diagnostic};
 use crate::keypath::KeyPath;
 use crate::yaml::{Node, Pos, ScalarKind, Value};
 
@@ -286,10 +286,9 @@ impl Cx<'_> {
             Shape::Word(words) => match node.as_str() {
                 Some(w) if node.kind() == Some(ScalarKind::Str) && words.contains(&w) => {}
                 Some(w) if node.kind() == Some(ScalarKind::Str) => {
-                    let help = match did_you_mean(w, words.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("use one of: {}", words.join(", ")),
-                    };
+                    let help = suggest(w, words.iter().copied(), || {
+                        format!("use one of: {}", words.join(", "))
+                    });
                     self.err(
                         &at.to_string(),
                         node.pos,
@@ -406,14 +405,13 @@ impl Cx<'_> {
                 }
                 continue;
             }
-            let suggestion = did_you_mean(kname, keys.iter().map(|k| k.name));
-            let help = match suggestion {
+            let help = match did_you_mean(kname, keys.iter().map(|k| k.name)) {
                 Some(s) => {
                     // A misspelt required key is reported here, not as missing too.
                     if let Some(i) = keys.iter().position(|k| k.name == s) {
                         meant[i] = true;
                     }
-                    format!("did you mean `{s}`?")
+                    suggestion(s)
                 }
                 // `{ description: A, b. }`: the comma ended the value.
                 None if kname.contains(' ') || kname.ends_with('.') => "this looks like the end of a value cut at a comma: inside `{ … }` a `,` ends a value, so quote text that has one (`description: \"A, b.\"`)".to_owned(),
