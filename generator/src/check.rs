@@ -13,6 +13,7 @@ use crate::spec::{
     Style,
 };
 use crate::types::{TypeExpr, BUILTINS, MAX_DEPTH};
+use crate::validate;
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 const APP_TYPES: &[&str] = &[
@@ -57,9 +58,22 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// Records a problem at `key`.
     fn err(&mut self, key: impl fmt::Display, msg: impl Into<String>, help: impl Into<String>) {
+        self.report(key, msg, help);
+    }
+
+    /// Records a problem at `key` and returns it, to add what to point at or what it is about.
+    fn report(
+        &mut self,
+        key: impl fmt::Display,
+        msg: impl Into<String>,
+        help: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let at = self.out.len();
         self.out
             .push(Diagnostic::new(self.file, key.to_string(), msg).help(help));
+        &mut self.out[at]
     }
 
     fn file_level(&mut self) {
@@ -195,14 +209,12 @@ impl<'a> Checker<'a> {
         for name in names {
             let r = rust(name);
             if let Some(first) = seen.get(&r) {
-                self.err(
+                self.report(
                     format!("{key}.{name}"),
                     format!("{what} `{name}` and `{first}` both become `{r}` in Rust"),
                     "keep one of them; the Rust name is derived from the wire name",
-                );
-                if let Some(d) = self.out.last_mut() {
-                    d.on_key = true;
-                }
+                )
+                .on_key = true;
             } else {
                 seen.insert(r, name);
             }
@@ -281,11 +293,14 @@ impl<'a> Checker<'a> {
                 format!("`fields` on a `{}` field", f.ty),
                 "inline fields need `type: object` (or `array<object>`, `map<string, object>`)",
             ),
-            (None, true) => self.err(
-                format!("{key}.type"),
-                "an `object` without `fields`",
-                "list its `fields:`, refer to a model by name, or use `any` for free-form JSON",
-            ),
+            (None, true) => {
+                self.report(
+                    format!("{key}.type"),
+                    "an `object` without `fields`",
+                    "list its `fields:`, refer to a model by name, or use `any` for free-form JSON",
+                )
+                .refers_to = Some(format!("{key}.fields"));
+            }
             (None, false) => {}
         }
         let l = &f.limits;
@@ -405,10 +420,9 @@ impl<'a> Checker<'a> {
                 let help = suggest(n, models.chain(builtins), || {
                     "declare it under `models:` or use a built-in type (string, boolean, int32, int64, double, any, object)".to_owned()
                 });
-                self.err(format!("{key}.type"), format!("unknown type `{n}`"), help);
-                if let Some(d) = self.out.last_mut() {
-                    d.focus = Some(n.clone());
-                }
+                let d = self.report(format!("{key}.type"), format!("unknown type `{n}`"), help);
+                d.focus = Some(n.clone());
+                d.refers_to = Some(format!("models.{n}"));
             }
         }
     }
@@ -582,11 +596,12 @@ impl<'a> Checker<'a> {
                     )
                 }
             });
-            self.err(
+            self.report(
                 format!("{key}.use"),
                 format!("unknown error table `{table}`"),
                 help,
-            );
+            )
+            .refers_to = Some(format!("errors.{table}"));
             return;
         };
         if codes.values().any(|(_, t)| *t == Some(table)) {
@@ -686,14 +701,12 @@ impl<'a> Checker<'a> {
             return;
         };
         for other in body.into_iter().filter(|n| *n != whole) {
-            self.err(
+            self.report(
                 KeyPath::Key(&params, other),
                 format!("body parameter `{other}` beside `{whole}`, which is the whole body (`style: whole`)"),
                 "a `whole` parameter is the entire JSON body: move the others to the query or a header, or drop `style: whole`",
-            );
-            if let Some(d) = self.out.last_mut() {
-                d.on_key = true;
-            }
+            )
+            .on_key = true;
         }
     }
 
@@ -701,9 +714,11 @@ impl<'a> Checker<'a> {
     fn response(&mut self, key: KeyPath<'_>, body: &ResponseBody) {
         let example = KeyPath::Key(&key, "example");
         let Some(ty) = &body.ty else {
-            self.fields(KeyPath::Key(&key, "fields"), &body.fields, false);
+            let fields = KeyPath::Key(&key, "fields");
+            self.fields(fields, &body.fields, false);
             if let Some(text) = &body.example {
-                self.example(example, text, Expected::Fields(&body.fields));
+                let at = fields.to_string();
+                self.example(example, text, Expected::Fields(&body.fields, &at));
             }
             return;
         };
@@ -728,118 +743,165 @@ impl<'a> Checker<'a> {
         }
         self.type_refs(key, &expr);
         if let Some(text) = &body.example {
-            self.example(example, text, Expected::Type(&expr, ty));
+            let at = format!("{key}.type");
+            self.example(example, text, Expected::Type(&expr, ty, &at));
         }
     }
 
-    /// The fields of an object answer: `response.fields`, or the fields of the model that is the
-    /// response `type`; `None` for other answers.
-    fn response_fields(&self, body: &'a ResponseBody) -> Option<&'a IndexMap<String, Field>> {
+    /// The fields of an object answer: `response.fields` (`None`: declared there), or the
+    /// fields of the model that is the response `type` (and their key path); `None` for other
+    /// answers.
+    fn response_fields(
+        &self,
+        body: &'a ResponseBody,
+    ) -> Option<(&'a IndexMap<String, Field>, Option<String>)> {
         match &body.ty {
-            None => Some(&body.fields),
+            None => Some((&body.fields, None)),
             Some(ty) => match TypeExpr::parse(ty) {
-                Ok(TypeExpr::Named(n)) => self.spec.models.get(&n)?.fields.as_ref(),
+                Ok(TypeExpr::Named(n)) => {
+                    let fields = self.spec.models.get(&n)?.fields.as_ref()?;
+                    Some((fields, Some(format!("models.{n}.fields"))))
+                }
                 _ => None,
             },
         }
     }
 
+    /// `pagination:` names a cursor (and page size) among the parameters, and the next cursor,
+    /// the items (and the has-more flag) among the fields of an object answer.
     fn pagination(&mut self, key: KeyPath<'_>, name: &str, op: &'a Operation) {
-        if let Some(p) = &op.pagination {
-            for (what, path) in [
-                ("cursor", Some(&p.cursor)),
-                ("page_size", p.page_size.as_ref()),
-            ] {
-                if let Some(path) = path {
-                    if let Some((outer, _)) = path.split_once('.').filter(|(outer, _)| {
-                        op.params.get(*outer).is_some_and(|p| p.fields.is_none())
-                    }) {
-                        let ty = &op.params[outer].ty;
-                        self.err(
-                            format!("{key}.pagination.{what}"),
-                            format!("pagination {what} `{path}` needs `{outer}` to be an object, but it is a `{ty}`"),
-                            format!("give `{outer}` `type: object` with `fields:`, or name a top-level parameter"),
-                        );
-                    } else if !param_path_exists(op, path) {
-                        let help = suggest(path, op.params.keys().map(String::as_str), || {
-                            "name a request parameter, or `param.field` for a field of a body object".to_owned()
-                        });
-                        self.err(
-                            format!("{key}.pagination.{what}"),
-                            format!("pagination {what} `{path}` is not a parameter of {name}"),
-                            help,
-                        );
-                    }
-                }
+        let Some(p) = &op.pagination else {
+            return;
+        };
+        for (what, path) in [
+            ("cursor", Some(&p.cursor)),
+            ("page_size", p.page_size.as_ref()),
+        ] {
+            if let Some(path) = path {
+                self.pagination_param(key, name, op, what, path);
             }
-            let fields = match &op.response {
-                Response::Body(b) => self.response_fields(b),
-                Response::Empty(_) => None,
-            };
-            if let Some(fields) = fields {
-                if let Some(f) = fields.get(&p.items) {
-                    if !matches!(TypeExpr::parse(&f.ty), Ok(TypeExpr::Array(_)) | Err(_)) {
-                        self.err(
-                            format!("{key}.pagination.items"),
-                            format!(
-                                "pagination items `{}` is a `{}`, not an array",
-                                p.items, f.ty
-                            ),
-                            "name the response field that holds the page's items (an `array<…>`)",
-                        );
-                    }
+        }
+        let (fields, fields_at) = match &op.response {
+            Response::Body(b) => match self.response_fields(b) {
+                Some((fields, at)) => (
+                    fields,
+                    at.unwrap_or_else(|| format!("{key}.response.fields")),
+                ),
+                None => {
+                    self.err(
+                        format!("{key}.pagination"),
+                        "a paginated operation whose answer is not an object with fields",
+                        "describe the answer's `fields:` (or make its `type:` a model with fields), or remove `pagination`",
+                    );
+                    return;
                 }
-                if let Some(f) = fields.get(&p.next) {
-                    if !matches!(TypeExpr::parse(&f.ty), Ok(TypeExpr::String) | Err(_)) {
-                        self.err(
-                            format!("{key}.pagination.next"),
-                            format!(
-                                "pagination next `{}` is a `{}`, not a string cursor",
-                                p.next, f.ty
-                            ),
-                            "name the response field that holds the next cursor (a `string`)",
-                        );
-                    }
-                }
-                if let Some(h) = &p.has_more {
-                    if let Some(f) = fields.get(h).filter(|f| f.ty.trim() != "boolean") {
-                        self.err(
-                            format!("{key}.pagination.has_more"),
-                            format!("pagination has_more `{h}` is a `{}`, not a boolean", f.ty),
-                            "name the boolean response field that says whether more pages follow",
-                        );
-                    }
-                }
-                let named = [
-                    ("next", Some(&p.next)),
-                    ("items", Some(&p.items)),
-                    ("has_more", p.has_more.as_ref()),
-                ];
-                for (what, field) in named.into_iter().filter_map(|(w, f)| Some((w, f?))) {
-                    if !fields.contains_key(field) {
-                        let help = suggest(field, fields.keys().map(String::as_str), || {
-                            "name a top-level field of the answer".to_owned()
-                        });
-                        self.err(
-                            format!("{key}.pagination.{what}"),
-                            format!("pagination {what} `{field}` is not a response field"),
-                            help,
-                        );
-                    }
-                }
-            } else if matches!(op.response, Response::Empty(_)) {
+            },
+            Response::Empty(_) => {
                 self.err(
                     format!("{key}.pagination"),
                     "a paginated operation without a response body",
                     "remove `pagination` or describe the response",
                 );
-            } else {
-                self.err(
-                    format!("{key}.pagination"),
-                    "a paginated operation whose answer is not an object with fields",
-                    "describe the answer's `fields:` (or make its `type:` a model with fields), or remove `pagination`",
-                );
+                return;
             }
+        };
+        let named = [
+            (
+                "next",
+                Some(&p.next),
+                TypeExpr::String,
+                "a string cursor",
+                "name the response field that holds the next cursor (a `string`)",
+            ),
+            (
+                "items",
+                Some(&p.items),
+                TypeExpr::Array(Box::new(TypeExpr::Any)),
+                "an array",
+                "name the response field that holds the page's items (an `array<…>`)",
+            ),
+            (
+                "has_more",
+                p.has_more.as_ref(),
+                TypeExpr::Boolean,
+                "a boolean",
+                "name the boolean response field that says whether more pages follow",
+            ),
+        ];
+        // Fields of the wrong type first, then names that are not fields.
+        for (what, field, kind, noun, help) in &named {
+            let Some((field, f)) = field.and_then(|n| Some((n, fields.get(n)?))) else {
+                continue;
+            };
+            let fits = match TypeExpr::parse(&f.ty) {
+                Ok(TypeExpr::Array(_)) => matches!(kind, TypeExpr::Array(_)),
+                Ok(t) => t == *kind,
+                Err(_) => true,
+            };
+            if !fits {
+                self.report(
+                    format!("{key}.pagination.{what}"),
+                    format!("pagination {what} `{field}` is a `{}`, not {noun}", f.ty),
+                    *help,
+                )
+                .refers_to = Some(format!("{fields_at}.{field}"));
+            }
+        }
+        for (what, field, ..) in named {
+            let Some(field) = field.filter(|n| !fields.contains_key(*n)) else {
+                continue;
+            };
+            let help = suggest(field, fields.keys().map(String::as_str), || {
+                "name a top-level field of the answer".to_owned()
+            });
+            self.report(
+                format!("{key}.pagination.{what}"),
+                format!("pagination {what} `{field}` is not a response field"),
+                help,
+            )
+            .refers_to = Some(format!("{fields_at}.{field}"));
+        }
+    }
+
+    /// The cursor or page size of `pagination:` names a parameter, or a field of a body object
+    /// (`option.nextToken`).
+    fn pagination_param(
+        &mut self,
+        key: KeyPath<'_>,
+        name: &str,
+        op: &Operation,
+        what: &str,
+        path: &str,
+    ) {
+        let outer = path.split('.').next().unwrap_or(path);
+        let refers = Some(format!("{key}.params.{outer}"));
+        let at = format!("{key}.pagination.{what}");
+        if let Some(p) = op
+            .params
+            .get(outer)
+            .filter(|p| path != outer && p.fields.is_none())
+        {
+            self.report(
+                at,
+                format!(
+                    "pagination {what} `{path}` needs `{outer}` to be an object, but it is a `{}`",
+                    p.ty
+                ),
+                format!(
+                    "give `{outer}` `type: object` with `fields:`, or name a top-level parameter"
+                ),
+            )
+            .refers_to = refers;
+        } else if !param_path_exists(op, path) {
+            let help = suggest(path, op.params.keys().map(String::as_str), || {
+                "name a request parameter, or `param.field` for a field of a body object".to_owned()
+            });
+            self.report(
+                at,
+                format!("pagination {what} `{path}` is not a parameter of {name}"),
+                help,
+            )
+            .refers_to = refers;
         }
     }
 
@@ -918,14 +980,12 @@ impl<'a> Checker<'a> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             {
-                self.err(
+                self.report(
                     format!("{key}.path"),
                     format!("placeholder `{{{h}}}` is not a parameter name"),
                     "write the path parameter's wire name between the braces, e.g. `{workspaceId}`",
-                );
-                if let Some(d) = self.out.last_mut() {
-                    d.focus = Some(format!("{{{h}}}"));
-                }
+                )
+                .focus = Some(format!("{{{h}}}"));
                 continue;
             }
             if seen.contains(h) {
@@ -946,10 +1006,9 @@ impl<'a> Checker<'a> {
                         Some(s) => format!("{} Else {add}", suggestion(&format!("{{{s}}}"))),
                         None => add,
                     };
-                    self.err(format!("{key}.path"), format!("placeholder `{{{h}}}` has no path parameter"), help);
-                    if let Some(d) = self.out.last_mut() {
-                        d.focus = Some(format!("{{{h}}}"));
-                    }
+                    let d = self.report(format!("{key}.path"), format!("placeholder `{{{h}}}` has no path parameter"), help);
+                    d.focus = Some(format!("{{{h}}}"));
+                    d.refers_to = Some(format!("{key}.params.{h}"));
                 }
             }
         }
@@ -964,58 +1023,91 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The example answer is JSON that fits the response; each problem points at the JSON key it
+    /// is about (when the example shows it) and refers to the field it breaks.
     fn example(&mut self, key: KeyPath<'_>, example: &str, expected: Expected<'_>) {
-        match serde_json::from_str::<serde_json::Value>(example) {
-            Err(e) => self.err(
-                key,
-                format!("the example is not valid JSON: {e}"),
-                "paste the page's example verbatim",
-            ),
-            Ok(value) => {
-                let mut problems = Vec::new();
-                match expected {
-                    Expected::Fields(fields) => {
-                        conforms(self.spec, &value, fields, "", &mut problems)
-                    }
-                    Expected::Type(expr, ty) => {
-                        let f = Field::of_type(ty);
-                        conforms_type(self.spec, &value, expr, &f, "(root)", &mut problems);
-                    }
-                }
-                for p in problems {
-                    // Point at the JSON key of the offending field (or of the object missing
-                    // one), when the example shows it.
-                    let path = p.split('`').nth(1).unwrap_or_default();
-                    let focus = path
-                        .split('.')
-                        .rev()
-                        .map(|seg| format!("\"{}\"", seg.split('[').next().unwrap_or(seg)))
-                        .find(|quoted| example.contains(quoted.as_str()));
-                    let help = if p.contains("is missing") {
-                        "add it to the example, or drop `required: true` if DingTalk may omit it"
-                    } else if p.contains("is not declared") {
-                        "declare it under `fields:` (the example shows DingTalk sends it), or remove it from the example"
-                    } else if p.contains("not one of the enum values")
-                        || p.contains("not a value of")
-                    {
-                        "add the value to the `enum:`, or correct the example"
-                    } else {
-                        "correct the example's value or the field's `type`"
-                    };
-                    let against = match expected {
-                        Expected::Fields(_) => "the response fields".to_owned(),
-                        Expected::Type(_, ty) => format!("the response type `{ty}`"),
-                    };
-                    self.err(
-                        key,
-                        format!("the example does not match {against}: {p}"),
-                        help,
-                    );
-                    if let Some(d) = self.out.last_mut() {
-                        d.focus = focus;
-                    }
-                }
+        let value = match serde_json::from_str::<serde_json::Value>(example) {
+            Ok(v) => v,
+            Err(e) => {
+                self.err(
+                    key,
+                    format!("the example is not valid JSON: {e}"),
+                    "paste the page's example verbatim",
+                );
+                return;
             }
+        };
+        let rules = validate::Rules {
+            undeclared: true,
+            ..Default::default()
+        };
+        let (problems, against) = match expected {
+            Expected::Fields(fields, at) => (
+                validate::fields(self.spec, rules, "", Some(at), fields, &value),
+                "the response fields".to_owned(),
+            ),
+            Expected::Type(expr, ty, at) => {
+                let f = Field::of_type(ty);
+                let problems =
+                    validate::value(self.spec, rules, "(root)", Some(at), expr, &f, &value);
+                (problems, format!("the response type `{ty}`"))
+            }
+        };
+        for p in problems {
+            let (what, help) = self.example_problem(&p.at, &p.kind);
+            // The JSON key of the offending field (or of the object missing one).
+            let focus =
+                p.at.split('.')
+                    .rev()
+                    .map(|seg| format!("\"{}\"", seg.split('[').next().unwrap_or(seg)))
+                    .find(|quoted| example.contains(quoted.as_str()));
+            let d = self.report(
+                key,
+                format!("the example does not match {against}: {what}"),
+                help,
+            );
+            d.focus = focus;
+            d.refers_to = p.declared_at;
+        }
+    }
+
+    /// What an example's problem says, and how to fix it.
+    fn example_problem(&self, at: &str, kind: &validate::ProblemKind) -> (String, &'static str) {
+        use validate::ProblemKind as K;
+        let wrong = "correct the example's value or the field's `type`";
+        match kind {
+            K::Missing => (
+                format!("required field `{at}` is missing"),
+                "add it to the example, or drop `required: true` if DingTalk may omit it",
+            ),
+            K::Undeclared => (
+                format!("field `{at}` is not declared"),
+                "declare it under `fields:` (the example shows DingTalk sends it), or remove it from the example",
+            ),
+            K::NotInEnum { value, model, .. } => {
+                let what = match model {
+                    Some(m) => format!("`{at}` is `{value}`, not a value of `{m}`"),
+                    None => format!("`{at}` is `{value}`, not one of the enum values"),
+                };
+                (what, "add the value to the `enum:`, or correct the example")
+            }
+            K::WrongType { expected, .. } if self.is_object(expected) => {
+                (format!("`{at}` should be an object"), wrong)
+            }
+            K::WrongType { expected, found } => {
+                (format!("`{at}` should be {expected}, found {found}"), wrong)
+            }
+            // Limits are not checked in examples.
+            other => (format!("`{at}`: {other:?}"), wrong),
+        }
+    }
+
+    /// Whether values of the type are JSON objects with fields (inline, or a model's).
+    fn is_object(&self, t: &TypeExpr) -> bool {
+        match t {
+            TypeExpr::Object => true,
+            TypeExpr::Named(n) => self.spec.models.get(n).is_some_and(|m| m.fields.is_some()),
+            _ => false,
         }
     }
 
@@ -1111,13 +1203,13 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// What an example answer must match.
+/// What an example answer must match, and where that is declared (a key path).
 #[derive(Clone, Copy)]
 enum Expected<'e> {
     /// The fields of an object answer.
-    Fields(&'e IndexMap<String, Field>),
+    Fields(&'e IndexMap<String, Field>, &'e str),
     /// A response `type`, parsed and as written.
-    Type(&'e TypeExpr, &'e str),
+    Type(&'e TypeExpr, &'e str, &'e str),
 }
 
 /// The first of two colliding error codes, for a message: `` `code` `` or `` `code` (table
@@ -1239,126 +1331,4 @@ fn param_path_exists(op: &Operation, path: &str) -> bool {
         }
     }
     true
-}
-
-/// Checks a JSON value against fields, collecting problems as `path: problem`.
-fn conforms(
-    spec: &SpecFile,
-    value: &serde_json::Value,
-    fields: &IndexMap<String, Field>,
-    at: &str,
-    out: &mut Vec<String>,
-) {
-    let Some(obj) = value.as_object() else {
-        out.push(format!(
-            "`{}` should be an object",
-            if at.is_empty() { "(root)" } else { at }
-        ));
-        return;
-    };
-    for (name, f) in fields {
-        let path = if at.is_empty() {
-            name.clone()
-        } else {
-            format!("{at}.{name}")
-        };
-        match obj.get(name) {
-            None if f.required => out.push(format!("required field `{path}` is missing")),
-            None | Some(serde_json::Value::Null) => {}
-            Some(v) => {
-                if let Ok(t) = TypeExpr::parse(&f.ty) {
-                    conforms_type(spec, v, &t, f, &path, out);
-                }
-            }
-        }
-    }
-    for name in obj.keys() {
-        if !fields.contains_key(name) {
-            let path = if at.is_empty() {
-                name.clone()
-            } else {
-                format!("{at}.{name}")
-            };
-            out.push(format!("field `{path}` is not declared"));
-        }
-    }
-}
-
-fn conforms_type(
-    spec: &SpecFile,
-    v: &serde_json::Value,
-    t: &TypeExpr,
-    f: &Field,
-    path: &str,
-    out: &mut Vec<String>,
-) {
-    use serde_json::Value as J;
-    let ok = match (t, v) {
-        (TypeExpr::String, J::String(s)) => {
-            if let Some(values) = &f.values {
-                if !values.contains_key(s) {
-                    out.push(format!("`{path}` is `{s}`, not one of the enum values"));
-                }
-            }
-            true
-        }
-        (TypeExpr::Boolean, J::Bool(_)) | (TypeExpr::Any, _) => true,
-        (TypeExpr::Int32, J::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
-        (TypeExpr::Int64, J::Number(n)) => n.as_i64().is_some(),
-        (TypeExpr::Double, J::Number(_)) => true,
-        (TypeExpr::Object, J::Object(_)) => {
-            if let Some(fields) = &f.fields {
-                conforms(spec, v, fields, path, out);
-            }
-            true
-        }
-        (TypeExpr::Array(inner), J::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                conforms_type(spec, item, inner, f, &format!("{path}[{i}]"), out);
-            }
-            true
-        }
-        (TypeExpr::Map(inner), J::Object(map)) => {
-            for (k, item) in map {
-                conforms_type(spec, item, inner, f, &format!("{path}.{k}"), out);
-            }
-            true
-        }
-        (TypeExpr::Named(n), _) => match spec.models.get(n) {
-            Some(Model {
-                fields: Some(fields),
-                ..
-            }) => {
-                conforms(spec, v, fields, path, out);
-                true
-            }
-            Some(Model {
-                values: Some(values),
-                ..
-            }) => match v.as_str() {
-                Some(s) if values.contains_key(s) => true,
-                Some(s) => {
-                    out.push(format!("`{path}` is `{s}`, not a value of `{n}`"));
-                    true
-                }
-                None => false,
-            },
-            _ => true,
-        },
-        _ => false,
-    };
-    if !ok {
-        out.push(format!("`{path}` should be {t}, found {}", json_kind(v)));
-    }
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }

@@ -30,6 +30,10 @@ pub struct Diagnostic {
     pub focus: Option<String>,
     /// Point at the key itself, not its value (a name that collides).
     pub on_key: bool,
+    /// The key path of another part of the file this problem is about (the model an unknown
+    /// type names, the parameter a placeholder or a pagination name needs): when that part is
+    /// broken, this problem is its consequence and is not reported on its own.
+    pub refers_to: Option<String>,
 }
 
 /// The source lines around a problem.
@@ -57,6 +61,7 @@ impl Diagnostic {
             snippet: None,
             focus: None,
             on_key: false,
+            refers_to: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod names;
 pub mod schema;
 pub mod spec;
 pub mod types;
+pub mod validate;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
@@ -275,8 +276,6 @@ struct Dropped<'d> {
     paths: std::collections::HashSet<&'d str>,
     /// Every path that is a dropped path cut before one of its dots (its ancestors).
     ancestors: std::collections::HashSet<&'d str>,
-    /// Their last segments (`spaceId` of `…params.spaceId`).
-    names: std::collections::HashSet<&'d str>,
     /// Whether the whole file was dropped.
     root: bool,
 }
@@ -286,7 +285,6 @@ impl<'d> Dropped<'d> {
         let mut d = Dropped {
             paths: Default::default(),
             ancestors: Default::default(),
-            names: Default::default(),
             root: false,
         };
         for p in dropped {
@@ -295,45 +293,29 @@ impl<'d> Dropped<'d> {
             for (i, _) in p.match_indices('.') {
                 d.ancestors.insert(&p[..i]);
             }
-            if let Some(name) = p.rsplit('.').next().filter(|n| !n.is_empty()) {
-                d.names.insert(name);
-            }
         }
         d
+    }
+
+    /// Whether the part at `key` was dropped, is inside a dropped part, or holds one.
+    fn touches(&self, key: &str) -> bool {
+        self.ancestors.contains(key)
+            || key
+                .match_indices('.')
+                .map(|(i, _)| &key[..i])
+                .chain(std::iter::once(key))
+                .any(|prefix| self.paths.contains(prefix))
     }
 }
 
 /// Whether a semantic finding is only the consequence of a part the shape check dropped: it is
-/// inside or about a dropped part (a field without its `type`, a model with a broken field).
+/// inside or around a dropped part (a field without its `type`, a model with a broken field), or
+/// it is about one ([`Diagnostic::refers_to`]: the model an unknown type names was dropped).
 /// Lookups in sets, so many findings and many dropped parts cost their sum, not their product.
 fn is_consequence(d: &Diagnostic, dropped: &Dropped<'_>) -> bool {
-    if dropped.root || dropped.ancestors.contains(d.key.as_str()) {
-        return true;
-    }
-    // Inside a dropped part: a dropped path is a prefix of the finding's key.
-    if d.key
-        .char_indices()
-        .map(|(i, _)| &d.key[..i])
-        .chain(std::iter::once(d.key.as_str()))
-        .any(|prefix| dropped.paths.contains(prefix))
-    {
-        return true;
-    }
-    // About a dropped part: its name quoted in the message (`name`, {name}, `….name`).
-    let m = &d.message;
-    let quoted = m.split('`').skip(1).step_by(2);
-    let braced = m
-        .split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}'))
-        .map(|(n, _)| n);
-    let mut before_tick = m.split('`').rev().skip(1);
-    quoted.chain(braced).any(|n| dropped.names.contains(n))
-        || before_tick.any(|piece| {
-            piece
-                .match_indices('.')
-                .any(|(i, _)| dropped.names.contains(&piece[i + 1..]))
-        })
+    dropped.root
+        || dropped.touches(&d.key)
+        || d.refers_to.as_deref().is_some_and(|r| dropped.touches(r))
 }
 
 /// Formats generated tokens as a Rust file, behind a header naming the spec it came from.
