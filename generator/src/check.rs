@@ -76,6 +76,7 @@ impl<'a> Checker<'a> {
         &mut self.out[at]
     }
 
+    /// The file's own keys: service, version, base URL, operations, module and file name.
     fn file_level(&mut self) {
         let s = self.spec;
         if s.service.is_empty()
@@ -117,30 +118,42 @@ impl<'a> Checker<'a> {
             );
         }
         if let Some(m) = &s.module {
-            let ok = m.starts_with(|c: char| c.is_ascii_lowercase())
-                && m.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                && !m.contains("__")
-                && !m.ends_with('_')
-                && !crate::names::is_keyword(m);
-            if !ok {
-                let words: Vec<String> = m
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_ascii_lowercase)
-                    .collect();
-                let fix = if words.is_empty() {
-                    crate::names::module(&s.service, &s.version)
-                } else {
-                    words.join("_")
-                };
-                self.err(
-                    "module",
-                    format!("module `{m}` is not a snake_case Rust identifier"),
-                    format!("write lower-case words joined by `_`, e.g. `module: {fix}`"),
-                );
-            }
+            self.module_name(m);
         }
+        self.file_name();
+    }
+
+    /// `module:` is a snake_case Rust identifier.
+    fn module_name(&mut self, m: &str) {
+        let s = self.spec;
+        let ok = m.starts_with(|c: char| c.is_ascii_lowercase())
+            && m.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !m.contains("__")
+            && !m.ends_with('_')
+            && !crate::names::is_keyword(m);
+        if !ok {
+            let words: Vec<String> = m
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect();
+            let fix = if words.is_empty() {
+                crate::names::module(&s.service, &s.version)
+            } else {
+                words.join("_")
+            };
+            self.err(
+                "module",
+                format!("module `{m}` is not a snake_case Rust identifier"),
+                format!("write lower-case words joined by `_`, e.g. `module: {fix}`"),
+            );
+        }
+    }
+
+    /// The file is named after its module (`wiki_2_0.yaml`), except test fixtures.
+    fn file_name(&mut self) {
+        let s = self.spec;
         let expected = format!("{}.yaml", s.module());
         let actual = self.file.rsplit(['/', '\\']).next().unwrap_or(self.file);
         if actual.ends_with(".yaml")
@@ -233,6 +246,8 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A field or parameter: where it may go, its type, enum, secrecy, inline fields, limits,
+    /// example and default.
     fn field(&mut self, key: KeyPath<'_>, f: &Field, param: bool) {
         if !param && f.location.is_some() {
             self.err(
@@ -252,6 +267,14 @@ impl<'a> Checker<'a> {
             return;
         };
         self.type_refs(key, &expr);
+        self.values_and_secrecy(key, f, &expr);
+        self.inline_fields(key, f, expr.leaf());
+        self.limits(key, f, &expr);
+        self.samples(key, f, &expr);
+    }
+
+    /// `enum:` only on strings, `secret` only on plain strings outside the URL.
+    fn values_and_secrecy(&mut self, key: KeyPath<'_>, f: &Field, expr: &TypeExpr) {
         let leaf = expr.leaf();
         if f.values.is_some() && *leaf != TypeExpr::String {
             self.err(
@@ -263,7 +286,7 @@ impl<'a> Checker<'a> {
         if let Some(values) = &f.values {
             self.enum_values(KeyPath::Key(&key, "enum"), values);
         }
-        if f.secret && (expr != TypeExpr::String || f.values.is_some()) {
+        if f.secret && (*expr != TypeExpr::String || f.values.is_some()) {
             self.err(
                 format!("{key}.secret"),
                 format!("`secret` on a `{}` field", f.ty),
@@ -277,6 +300,10 @@ impl<'a> Checker<'a> {
                 "send secrets in the body or a header",
             );
         }
+    }
+
+    /// `fields:` exactly on inline objects, at most [`MAX_DEPTH`] deep.
+    fn inline_fields(&mut self, key: KeyPath<'_>, f: &Field, leaf: &TypeExpr) {
         match (f.fields.as_ref(), *leaf == TypeExpr::Object) {
             (Some(_), true) if self.nesting >= MAX_DEPTH => self.err(
                 format!("{key}.fields"),
@@ -303,6 +330,10 @@ impl<'a> Checker<'a> {
             }
             (None, false) => {}
         }
+    }
+
+    /// Limits that fit the type and do not contradict each other.
+    fn limits(&mut self, key: KeyPath<'_>, f: &Field, expr: &TypeExpr) {
         let l = &f.limits;
         let is_coll = matches!(expr, TypeExpr::Array(_) | TypeExpr::Map(_));
         let is_num = matches!(expr, TypeExpr::Int32 | TypeExpr::Int64 | TypeExpr::Double);
@@ -318,7 +349,7 @@ impl<'a> Checker<'a> {
             );
         }
         if (l.min_length.is_some() || l.max_length.is_some() || l.pattern.is_some())
-            && expr != TypeExpr::String
+            && *expr != TypeExpr::String
         {
             let at = if l.max_length.is_some() {
                 "max_length"
@@ -340,6 +371,11 @@ impl<'a> Checker<'a> {
                 "numeric limits apply to int32, int64 and double",
             );
         }
+        self.limits_agree(key, l);
+    }
+
+    /// Lower limits not above upper ones, and a `pattern` that says something.
+    fn limits_agree(&mut self, key: KeyPath<'_>, l: &crate::spec::Limits) {
         for (lo_key, lo, hi_key, hi) in [
             (
                 "min_items",
@@ -374,9 +410,13 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+    }
+
+    /// An `example` and a `default` that fit the type.
+    fn samples(&mut self, key: KeyPath<'_>, f: &Field, expr: &TypeExpr) {
         for (what, v) in [("example", &f.example), ("default", &f.default)] {
             if let Some(v) = v {
-                if let Some(problem) = scalar_mismatch(&expr, f, v) {
+                if let Some(problem) = scalar_mismatch(expr, f, v) {
                     self.err(
                         format!("{key}.{what}"),
                         format!("the {what} {problem}"),
@@ -427,8 +467,35 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// An operation: method, app types, path, parameters, answer, errors and pagination.
     fn operation(&mut self, name: &str, op: &'a Operation) {
         let key = KeyPath::Key(&KeyPath::top("operations"), name);
+        let method = self.method(key, op);
+        for (i, t) in op.app_types.iter().enumerate() {
+            if !APP_TYPES.contains(&t.as_str()) {
+                self.err(
+                    format!("{key}.app_types.{i}"),
+                    format!("unknown app type `{t}`"),
+                    format!("use one of {}", APP_TYPES.join(", ")),
+                );
+            }
+        }
+        self.path(key, op);
+        let params = KeyPath::Key(&key, "params");
+        self.fields(params, &op.params, true);
+        self.get_body(key, name, op, &method);
+        self.param_places(params, op);
+        self.whole_body(params, op);
+        self.builder_names(key, name, op);
+        if let Response::Body(body) = &op.response {
+            self.response(KeyPath::Key(&key, "response"), body);
+        }
+        self.operation_errors(key, op);
+        self.pagination(key, name, op);
+    }
+
+    /// A known HTTP method (upper-cased, as returned), and `idempotent` said on all but GET.
+    fn method(&mut self, key: KeyPath<'_>, op: &Operation) -> String {
         let method = op.method.to_ascii_uppercase();
         if !METHODS.contains(&method.as_str()) {
             let help = suggest(&method, METHODS.iter().copied(), || {
@@ -443,18 +510,12 @@ impl<'a> Checker<'a> {
         if method != "GET" && METHODS.contains(&method.as_str()) && op.idempotent.is_none() {
             self.err(format!("{key}.method"), format!("a {method} operation must say whether it is idempotent"), "add `idempotent: true` if repeating the call is harmless (reads such as batchQuery), else `idempotent: false`");
         }
-        for (i, t) in op.app_types.iter().enumerate() {
-            if !APP_TYPES.contains(&t.as_str()) {
-                self.err(
-                    format!("{key}.app_types.{i}"),
-                    format!("unknown app type `{t}`"),
-                    format!("use one of {}", APP_TYPES.join(", ")),
-                );
-            }
-        }
-        self.path(key, op);
-        let params = KeyPath::Key(&key, "params");
-        self.fields(params, &op.params, true);
+        method
+    }
+
+    /// Body parameters on a GET only with `get_body: true`, and `get_body` only on a GET with
+    /// body parameters.
+    fn get_body(&mut self, key: KeyPath<'_>, name: &str, op: &Operation, method: &str) {
         let has_body = op
             .params
             .values()
@@ -489,6 +550,11 @@ impl<'a> Checker<'a> {
                 "remove `get_body`, or mark the parameters DingTalk reads from the body `in: body`",
             );
         }
+    }
+
+    /// Each parameter says where it goes (`in`), path parameters are required scalars, and its
+    /// `style` fits the place.
+    fn param_places(&mut self, params: KeyPath<'_>, op: &Operation) {
         for (pname, p) in &op.params {
             let pkey = KeyPath::Key(&params, pname);
             match p.location {
@@ -517,11 +583,10 @@ impl<'a> Checker<'a> {
                 self.style(pkey, pname, p, style);
             }
         }
-        self.whole_body(params, op);
-        self.builder_names(key, name, op);
-        if let Response::Body(body) = &op.response {
-            self.response(KeyPath::Key(&key, "response"), body);
-        }
+    }
+
+    /// The operation's error rows and tables, no code twice.
+    fn operation_errors(&mut self, key: KeyPath<'_>, op: &'a Operation) {
         let mut codes = BTreeMap::new();
         let errors = KeyPath::Key(&key, "errors");
         for (i, item) in op.errors.iter().enumerate() {
@@ -531,7 +596,6 @@ impl<'a> Checker<'a> {
                 ErrorItem::Use(u) => self.error_use(ekey, &u.table, &mut codes),
             }
         }
-        self.pagination(key, name, op);
     }
 
     /// One row of an error table (an operation's or the file's): a 4xx/5xx status and a code
@@ -805,6 +869,18 @@ impl<'a> Checker<'a> {
                 return;
             }
         };
+        self.pagination_fields(key, p, fields, &fields_at);
+    }
+
+    /// The next cursor, the items and the has-more flag of `pagination:` are fields of the
+    /// answer (declared at `fields_at`) of the right type.
+    fn pagination_fields(
+        &mut self,
+        key: KeyPath<'_>,
+        p: &crate::spec::Pagination,
+        fields: &IndexMap<String, Field>,
+        fields_at: &str,
+    ) {
         let named = [
             (
                 "next",

@@ -230,153 +230,152 @@ impl Cx<'_> {
             );
             return;
         }
-        let name = at.name();
         match shape {
             Shape::Any => {}
-            Shape::Str => {
-                if node.kind() != Some(ScalarKind::Str) {
-                    let help = match &node.value {
-                        Value::Scalar { text, .. } if !text.is_empty() => {
-                            format!("quote it to make it a string: `{name}: \"{text}\"`")
-                        }
-                        _ => format!("write text after `{name}:`"),
-                    };
-                    self.wrong(at, node, "a string", help);
-                }
+            Shape::Str | Shape::Bool | Shape::UInt | Shape::Num | Shape::Status => {
+                self.scalar(at, node, shape)
             }
-            Shape::Bool => {
-                if node.kind() != Some(ScalarKind::Bool) {
-                    self.wrong(
-                        at,
-                        node,
-                        "`true` or `false`",
-                        format!("write `{name}: true` or `{name}: false`"),
-                    );
-                }
-            }
-            Shape::UInt => {
-                let ok = node.kind() == Some(ScalarKind::Int)
-                    && node.as_str().is_some_and(|t| t.parse::<u64>().is_ok());
-                if !ok {
-                    self.wrong(
-                        at,
-                        node,
-                        "a whole number of at least 0",
-                        format!("write e.g. `{name}: 20`"),
-                    );
-                }
-            }
-            Shape::Num => {
-                if !matches!(node.kind(), Some(ScalarKind::Int | ScalarKind::Float)) {
-                    self.wrong(at, node, "a number", format!("write e.g. `{name}: 100`"));
-                }
-            }
-            Shape::Status => {
-                let ok = node.kind() == Some(ScalarKind::Int)
-                    && node.as_str().is_some_and(|t| t.parse::<u16>().is_ok());
-                if !ok {
-                    self.wrong(
-                        at,
-                        node,
-                        "an HTTP status number",
-                        "write the page's HttpCode, e.g. `status: 400`".to_owned(),
-                    );
-                }
-            }
-            Shape::Word(words) => match node.as_str() {
-                Some(w) if node.kind() == Some(ScalarKind::Str) && words.contains(&w) => {}
-                Some(w) if node.kind() == Some(ScalarKind::Str) => {
-                    let help = suggest(w, words.iter().copied(), || {
-                        format!("use one of: {}", words.join(", "))
-                    });
-                    self.err(
-                        &at.to_string(),
-                        node.pos,
-                        format!("invalid `{name}` value `{w}`"),
-                        help,
-                    );
-                }
-                _ => self.wrong(
-                    at,
-                    node,
-                    "a word",
-                    format!("use one of: {}", words.join(", ")),
-                ),
-            },
-            Shape::List(item) => match &node.value {
-                Value::Seq(items) => {
-                    for (i, it) in items.iter().enumerate() {
-                        self.value(KeyPath::Index(&at, i), it.pos, it, *item, false);
-                    }
-                }
-                _ => self.wrong(
-                    at,
-                    node,
-                    "a list",
-                    format!("write a list: `{name}: [a, b]` or one `- item` per line"),
-                ),
-            },
-            Shape::Response => {
-                if node.kind() == Some(ScalarKind::Str) && node.as_str() == Some("none") {
-                    return;
-                }
-                if node.as_map().is_none() {
-                    self.wrong(
-                        at,
-                        node,
-                        "`none` or a mapping with `fields:` or `type:`",
-                        "write `response: none` for an answer without a body, else describe its `fields:` (a JSON object) or its `type:` (e.g. `type: boolean`)".to_owned(),
-                    );
-                    return;
-                }
-                self.value(
-                    at,
-                    key_pos,
-                    node,
-                    Shape::Struct("response", RESPONSE_KEYS),
-                    false,
-                );
-            }
+            Shape::Word(words) => self.word(at, node, words),
+            Shape::List(item) => self.list(at, node, item),
+            Shape::Response => self.response(at, key_pos, node),
             Shape::ErrorItem => {
                 let shape = if is_use(node) { ERROR_USE } else { ERROR };
                 self.value(at, key_pos, node, shape, false);
             }
-            Shape::Dict(what, item) => {
-                let Some(pairs) = node.as_map() else {
-                    self.wrong(
-                        at,
-                        node,
-                        "a mapping",
-                        format!("write one `name: …` entry per {what} under `{name}:`"),
-                    );
-                    return;
-                };
-                self.duplicates(at, pairs, what);
-                for (k, v) in pairs {
-                    let Some(kname) = self.key_name(at, k, what) else {
-                        continue;
-                    };
-                    self.value(KeyPath::Key(&at, kname), k.pos, v, *item, false);
-                }
-            }
-            Shape::Struct(what, keys) => {
-                let Some(pairs) = node.as_map() else {
-                    let help = if at.is_empty() {
-                        "a spec file is a mapping: `service:`, `version:`, `title:`, `base_url:`, `models:`, `operations:` (see spec/README.md)".to_owned()
-                    } else if what == "field" && node.kind() == Some(ScalarKind::Str) {
-                        format!(
-                            "write `{name}: {{ type: {} }}`",
-                            node.as_str().unwrap_or("string")
-                        )
-                    } else {
-                        format!("write the {what}'s keys under `{name}:`")
-                    };
-                    self.wrong(at, node, &format!("a {what} (a mapping)"), help);
-                    return;
-                };
-                self.structure(at, key_pos, pairs, what, keys);
-            }
+            Shape::Dict(what, item) => self.dict(at, node, what, item),
+            Shape::Struct(what, keys) => match node.as_map() {
+                Some(pairs) => self.structure(at, key_pos, pairs, what, keys),
+                None => self.not_a_struct(at, node, what),
+            },
         }
+    }
+
+    /// A string, boolean or number of the expected kind.
+    fn scalar(&mut self, at: KeyPath<'_>, node: &Node, shape: Shape) {
+        let kind = node.kind();
+        let parses = |ok: fn(&str) -> bool| node.as_str().is_some_and(ok);
+        let (fits, expected) = match shape {
+            Shape::Str => (kind == Some(ScalarKind::Str), "a string"),
+            Shape::Bool => (kind == Some(ScalarKind::Bool), "`true` or `false`"),
+            Shape::UInt => (
+                kind == Some(ScalarKind::Int) && parses(|t| t.parse::<u64>().is_ok()),
+                "a whole number of at least 0",
+            ),
+            Shape::Status => (
+                kind == Some(ScalarKind::Int) && parses(|t| t.parse::<u16>().is_ok()),
+                "an HTTP status number",
+            ),
+            _ => (
+                matches!(kind, Some(ScalarKind::Int | ScalarKind::Float)),
+                "a number",
+            ),
+        };
+        if fits {
+            return;
+        }
+        let name = at.name();
+        let help = match (shape, &node.value) {
+            (Shape::Str, Value::Scalar { text, .. }) if !text.is_empty() => {
+                format!("quote it to make it a string: `{name}: \"{text}\"`")
+            }
+            (Shape::Str, _) => format!("write text after `{name}:`"),
+            (Shape::Bool, _) => format!("write `{name}: true` or `{name}: false`"),
+            (Shape::UInt, _) => format!("write e.g. `{name}: 20`"),
+            (Shape::Status, _) => "write the page's HttpCode, e.g. `status: 400`".to_owned(),
+            _ => format!("write e.g. `{name}: 100`"),
+        };
+        self.wrong(at, node, expected, help);
+    }
+
+    /// One of `words`.
+    fn word(&mut self, at: KeyPath<'_>, node: &Node, words: &[&str]) {
+        let name = at.name();
+        match node.as_str() {
+            Some(w) if node.kind() == Some(ScalarKind::Str) && words.contains(&w) => {}
+            Some(w) if node.kind() == Some(ScalarKind::Str) => {
+                let help = suggest(w, words.iter().copied(), || {
+                    format!("use one of: {}", words.join(", "))
+                });
+                self.err(
+                    &at.to_string(),
+                    node.pos,
+                    format!("invalid `{name}` value `{w}`"),
+                    help,
+                );
+            }
+            _ => self.wrong(
+                at,
+                node,
+                "a word",
+                format!("use one of: {}", words.join(", ")),
+            ),
+        }
+    }
+
+    /// A list of `item`s.
+    fn list(&mut self, at: KeyPath<'_>, node: &Node, item: &Shape) {
+        let Value::Seq(items) = &node.value else {
+            let name = at.name();
+            let help = format!("write a list: `{name}: [a, b]` or one `- item` per line");
+            self.wrong(at, node, "a list", help);
+            return;
+        };
+        for (i, it) in items.iter().enumerate() {
+            self.value(KeyPath::Index(&at, i), it.pos, it, *item, false);
+        }
+    }
+
+    /// `response:`: `none`, or the mapping of an answer.
+    fn response(&mut self, at: KeyPath<'_>, key_pos: Pos, node: &Node) {
+        if node.kind() == Some(ScalarKind::Str) && node.as_str() == Some("none") {
+            return;
+        }
+        if node.as_map().is_none() {
+            self.wrong(
+                at,
+                node,
+                "`none` or a mapping with `fields:` or `type:`",
+                "write `response: none` for an answer without a body, else describe its `fields:` (a JSON object) or its `type:` (e.g. `type: boolean`)".to_owned(),
+            );
+            return;
+        }
+        let shape = Shape::Struct("response", RESPONSE_KEYS);
+        self.value(at, key_pos, node, shape, false);
+    }
+
+    /// A mapping from names the spec chooses to `item`s.
+    fn dict(&mut self, at: KeyPath<'_>, node: &Node, what: &str, item: &Shape) {
+        let Some(pairs) = node.as_map() else {
+            let help = format!(
+                "write one `name: …` entry per {what} under `{}:`",
+                at.name()
+            );
+            self.wrong(at, node, "a mapping", help);
+            return;
+        };
+        self.duplicates(at, pairs, what);
+        for (k, v) in pairs {
+            let Some(kname) = self.key_name(at, k, what) else {
+                continue;
+            };
+            self.value(KeyPath::Key(&at, kname), k.pos, v, *item, false);
+        }
+    }
+
+    /// A value where a mapping of keys (`what`) was expected.
+    fn not_a_struct(&mut self, at: KeyPath<'_>, node: &Node, what: &str) {
+        let name = at.name();
+        let help = if at.is_empty() {
+            "a spec file is a mapping: `service:`, `version:`, `title:`, `base_url:`, `models:`, `operations:` (see spec/README.md)".to_owned()
+        } else if what == "field" && node.kind() == Some(ScalarKind::Str) {
+            format!(
+                "write `{name}: {{ type: {} }}`",
+                node.as_str().unwrap_or("string")
+            )
+        } else {
+            format!("write the {what}'s keys under `{name}:`")
+        };
+        self.wrong(at, node, &format!("a {what} (a mapping)"), help);
     }
 
     /// The keys of a mapping of shape [`Shape::Struct`]: each known key checked, each unknown one
@@ -391,7 +390,6 @@ impl Cx<'_> {
         what: &str,
         keys: &'static [Key],
     ) {
-        let name = at.name();
         self.duplicates(at, pairs, "key");
         let mut meant = vec![false; keys.len()];
         for (k, v) in pairs {
@@ -431,9 +429,22 @@ impl Cx<'_> {
                 help,
             );
         }
+        self.missing_keys(at, key_pos, what, keys, &meant);
+    }
+
+    /// The required `keys` not written (or meant by a typo: `meant`), in one problem.
+    fn missing_keys(
+        &mut self,
+        at: KeyPath<'_>,
+        key_pos: Pos,
+        what: &str,
+        keys: &[Key],
+        meant: &[bool],
+    ) {
+        let name = at.name();
         let missing: Vec<&str> = keys
             .iter()
-            .zip(&meant)
+            .zip(meant)
             .filter(|(key, meant)| key.required && !**meant)
             .map(|(key, _)| key.name)
             .collect();
@@ -565,41 +576,14 @@ fn clean(
     if nullable && node.kind() == Some(ScalarKind::Null) {
         return Some(Y::Null);
     }
-    let kind = node.kind();
-    let text = node.as_str().unwrap_or_default();
     let v = match shape {
         Shape::Any => Some(any(node)),
-        Shape::Str => (kind == Some(ScalarKind::Str)).then(|| Y::String(text.to_owned())),
-        Shape::Bool => {
-            (kind == Some(ScalarKind::Bool)).then(|| Y::Bool(text.eq_ignore_ascii_case("true")))
-        }
-        Shape::UInt => text
-            .parse::<u64>()
-            .ok()
-            .filter(|_| kind == Some(ScalarKind::Int))
-            .map(Y::from),
-        Shape::Status => text
-            .parse::<u16>()
-            .ok()
-            .filter(|_| kind == Some(ScalarKind::Int))
-            .map(Y::from),
-        Shape::Num => match kind {
-            Some(ScalarKind::Int | ScalarKind::Float) => text.parse::<f64>().ok().map(Y::from),
-            _ => None,
-        },
-        Shape::Word(words) => (kind == Some(ScalarKind::Str) && words.contains(&text))
-            .then(|| Y::String(text.to_owned())),
         Shape::Response => {
-            if kind == Some(ScalarKind::Str) && text == "none" {
+            if node.kind() == Some(ScalarKind::Str) && node.as_str() == Some("none") {
                 Some(Y::String("none".to_owned()))
             } else if node.as_map().is_some() {
-                clean(
-                    path,
-                    node,
-                    Shape::Struct("response", RESPONSE_KEYS),
-                    false,
-                    dropped,
-                )
+                let shape = Shape::Struct("response", RESPONSE_KEYS);
+                clean(path, node, shape, false, dropped)
             } else {
                 None
             }
@@ -620,81 +604,114 @@ fn clean(
             )),
             _ => None,
         },
-        Shape::Dict(_, item) => node.as_map().map(|pairs| {
-            let mut m = serde_yaml::Mapping::with_capacity(pairs.len());
-            for (k, v) in pairs {
-                let Some(name) = k.as_str().filter(|_| k.kind() == Some(ScalarKind::Str)) else {
-                    continue;
-                };
-                // The first of duplicated keys counts (the shape check reports the others).
-                if let serde_yaml::mapping::Entry::Vacant(slot) =
-                    m.entry(Y::String(name.to_owned()))
-                {
-                    if let Some(v) = clean(KeyPath::Key(&path, name), v, *item, false, dropped) {
-                        slot.insert(v);
-                    }
-                }
-            }
-            Y::Mapping(m)
-        }),
-        Shape::Struct(_, keys) => node.as_map().and_then(|pairs| {
-            let mut m = serde_yaml::Mapping::with_capacity(pairs.len());
-            // Which of `keys` are written exactly, found in one pass (not one per typo).
-            let mut exact = vec![false; keys.len()];
-            for (k, _) in pairs {
-                if let Some(i) = k
-                    .as_str()
-                    .and_then(|n| keys.iter().position(|key| key.name == n))
-                {
-                    exact[i] = true;
-                }
-            }
-            let present = |n: &str| {
-                keys.iter()
-                    .position(|key| key.name == n)
-                    .is_some_and(|i| exact[i])
-            };
-            // Which of `keys` are in `m` already, without hashing them again.
-            let mut taken = vec![false; keys.len()];
-            for (k, v) in pairs {
-                // A misspelt key (`tpye`) is read as the key it was meant to be, so what is
-                // under it is still checked and nothing is reported as missing.
-                let Some(i) = k.as_str().and_then(|n| {
-                    keys.iter().position(|key| key.name == n).or_else(|| {
-                        let meant = did_you_mean(n, keys.iter().map(|k| k.name))?;
-                        if present(meant) {
-                            return None;
-                        }
-                        keys.iter().position(|key| key.name == meant)
-                    })
-                }) else {
-                    continue;
-                };
-                let key = &keys[i];
-                if taken[i] {
-                    continue;
-                }
-                if let Some(v) = clean(
-                    KeyPath::Key(&path, key.name),
-                    v,
-                    key.shape,
-                    key.nullable,
-                    dropped,
-                ) {
-                    m.insert(Y::String(key.name.to_owned()), v);
-                    taken[i] = true;
-                }
-            }
-            keys.iter()
-                .zip(&taken)
-                .all(|(k, taken)| *taken || !k.required)
-                .then_some(Y::Mapping(m))
-        }),
+        Shape::Dict(_, item) => node
+            .as_map()
+            .map(|pairs| clean_dict(path, pairs, item, dropped)),
+        Shape::Struct(_, keys) => node
+            .as_map()
+            .and_then(|pairs| clean_struct(path, pairs, keys, dropped)),
+        scalar => clean_scalar(node, scalar),
     };
     if v.is_none() {
         dropped.push(path.to_string());
     }
     v
+}
+
+/// A scalar of the expected kind, as serde reads it; `None` if it is not one.
+fn clean_scalar(node: &Node, shape: Shape) -> Option<serde_yaml::Value> {
+    use serde_yaml::Value as Y;
+    let kind = node.kind();
+    let text = node.as_str().unwrap_or_default();
+    match shape {
+        Shape::Str => (kind == Some(ScalarKind::Str)).then(|| Y::String(text.to_owned())),
+        Shape::Bool => {
+            (kind == Some(ScalarKind::Bool)).then(|| Y::Bool(text.eq_ignore_ascii_case("true")))
+        }
+        Shape::UInt => text
+            .parse::<u64>()
+            .ok()
+            .filter(|_| kind == Some(ScalarKind::Int))
+            .map(Y::from),
+        Shape::Status => text
+            .parse::<u16>()
+            .ok()
+            .filter(|_| kind == Some(ScalarKind::Int))
+            .map(Y::from),
+        Shape::Num => match kind {
+            Some(ScalarKind::Int | ScalarKind::Float) => text.parse::<f64>().ok().map(Y::from),
+            _ => None,
+        },
+        Shape::Word(words) => (kind == Some(ScalarKind::Str) && words.contains(&text))
+            .then(|| Y::String(text.to_owned())),
+        _ => None,
+    }
+}
+
+/// A mapping of names the spec chooses: each entry cleaned, the first of duplicated keys kept
+/// (the shape check reports the others).
+fn clean_dict(
+    path: KeyPath<'_>,
+    pairs: &[(Node, Node)],
+    item: &Shape,
+    dropped: &mut Vec<String>,
+) -> serde_yaml::Value {
+    use serde_yaml::Value as Y;
+    let mut m = serde_yaml::Mapping::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        let Some(name) = k.as_str().filter(|_| k.kind() == Some(ScalarKind::Str)) else {
+            continue;
+        };
+        if let serde_yaml::mapping::Entry::Vacant(slot) = m.entry(Y::String(name.to_owned())) {
+            if let Some(v) = clean(KeyPath::Key(&path, name), v, *item, false, dropped) {
+                slot.insert(v);
+            }
+        }
+    }
+    Y::Mapping(m)
+}
+
+/// A mapping of `keys`: each known key cleaned, a misspelt one (`tpye`) read as the key it was
+/// meant to be (so what is under it is still checked and nothing is reported as missing), the
+/// rest left out; `None` when a required key is missing.
+fn clean_struct(
+    path: KeyPath<'_>,
+    pairs: &[(Node, Node)],
+    keys: &'static [Key],
+    dropped: &mut Vec<String>,
+) -> Option<serde_yaml::Value> {
+    use serde_yaml::Value as Y;
+    let index = |n: &str| keys.iter().position(|key| key.name == n);
+    // Which of `keys` are written exactly, found in one pass (not one per typo).
+    let mut exact = vec![false; keys.len()];
+    for i in pairs.iter().filter_map(|(k, _)| index(k.as_str()?)) {
+        exact[i] = true;
+    }
+    let meant = |n: &str| {
+        index(n).or_else(|| {
+            let meant = did_you_mean(n, keys.iter().map(|k| k.name))?;
+            index(meant).filter(|i| !exact[*i])
+        })
+    };
+    let mut m = serde_yaml::Mapping::with_capacity(pairs.len());
+    // Which of `keys` are in `m` already, without hashing them again.
+    let mut taken = vec![false; keys.len()];
+    for (k, v) in pairs {
+        let Some(i) = k.as_str().and_then(meant).filter(|i| !taken[*i]) else {
+            continue;
+        };
+        let key = &keys[i];
+        let path = KeyPath::Key(&path, key.name);
+        if let Some(v) = clean(path, v, key.shape, key.nullable, dropped) {
+            m.insert(Y::String(key.name.to_owned()), v);
+            taken[i] = true;
+        }
+    }
+    let complete = keys
+        .iter()
+        .zip(&taken)
+        .all(|(k, taken)| *taken || !k.required);
+    complete.then_some(Y::Mapping(m))
 }
 
 /// Whether an error item is `{ use: <table> }` rather than a row: it has `use`, or no row key
