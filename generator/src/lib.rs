@@ -119,26 +119,36 @@ fn compile_each<R: Send>(
     then: impl Fn(&model::Service, &Input<'_>) -> Result<R, Box<Diagnostic>> + Sync,
 ) -> Result<Vec<(model::Service, R)>, Diagnostics> {
     let results = par_map(inputs.iter().collect(), |input| {
-        let (service, mut found) = compile_one(*input);
-        let service = service.and_then(|(svc, at)| match then(&svc, input) {
-            Ok(r) => Some((svc, at, r)),
-            Err(d) => {
-                found.push(*d);
-                None
-            }
-        });
-        (service, found)
+        let mut outcome = compile_one(*input);
+        let done = outcome
+            .passed
+            .take()
+            .and_then(|p| match then(&p.value, input) {
+                Ok(r) => Some((p, r)),
+                Err(d) => {
+                    outcome.problems.push(*d);
+                    None
+                }
+            });
+        (done, outcome.problems)
     });
     let mut problems = Vec::new();
     let mut services = Vec::new();
     let mut modules = std::collections::BTreeMap::new();
-    for ((service, found), input) in results.into_iter().zip(inputs) {
+    for ((done, found), input) in results.into_iter().zip(inputs) {
         problems.extend(found);
-        let Some((svc, at, r)) = service else {
+        let Some((passed, r)) = done else {
             continue;
         };
+        let svc = passed.value;
         let name = (svc.service.as_str(), svc.version.as_str());
-        problems.extend(declared_twice(&mut modules, &svc.module, name, input, at));
+        problems.extend(declared_twice(
+            &mut modules,
+            &svc.module,
+            name,
+            input,
+            passed.service_at,
+        ));
         services.push((svc, r));
     }
     if problems.is_empty() {
@@ -154,12 +164,13 @@ fn compile_each<R: Send>(
 /// `Ok` gives the number of operations.
 pub fn validate(inputs: &[Input<'_>]) -> Result<usize, Diagnostics> {
     let results = par_map(inputs.iter().collect(), |input| {
-        let (spec, found) = check_one(*input);
-        let summary = spec.map(|(s, at)| {
+        let outcome = check_one(*input);
+        let summary = outcome.passed.map(|p| {
+            let s = p.value;
             let ops = s.operations.len();
-            (s.module(), s.service, s.version, ops, at)
+            (s.module(), s.service, s.version, ops, p.service_at)
         });
-        (summary, found)
+        (summary, outcome.problems)
     });
     let mut problems = Vec::new();
     let mut modules = std::collections::BTreeMap::new();
@@ -202,25 +213,46 @@ fn declared_twice<'i>(
     Some(d)
 }
 
-/// A compiled file: its service and where its `service` key is, when it has no problem; and
+/// What loading one spec file gave: its `T` (spec or service) when it passed every check, and
 /// its problems.
-type Compiled = (Option<(model::Service, Option<yaml::Pos>)>, Vec<Diagnostic>);
-
-/// Loads, checks and lowers one spec file.
-fn compile_one(input: Input<'_>) -> Compiled {
-    let (spec, found) = check_one(input);
-    (spec.map(|(spec, at)| (model::lower(&spec), at)), found)
+struct Outcome<T> {
+    passed: Option<Passed<T>>,
+    problems: Vec<Diagnostic>,
 }
 
-/// A checked file: its spec and where its `service` key is, when it has no problem; and its
-/// problems.
-type Checked = (Option<(spec::SpecFile, Option<yaml::Pos>)>, Vec<Diagnostic>);
+/// A file's `T` that passed every check, and where its `service` key is (to point at when
+/// another file declares the same service version).
+struct Passed<T> {
+    value: T,
+    service_at: Option<yaml::Pos>,
+}
+
+impl<T> Outcome<T> {
+    fn failed(problems: Vec<Diagnostic>) -> Self {
+        Outcome {
+            passed: None,
+            problems,
+        }
+    }
+}
+
+/// Loads, checks and lowers one spec file.
+fn compile_one(input: Input<'_>) -> Outcome<model::Service> {
+    let checked = check_one(input);
+    Outcome {
+        passed: checked.passed.map(|p| Passed {
+            value: model::lower(&p.value),
+            service_at: p.service_at,
+        }),
+        problems: checked.problems,
+    }
+}
 
 /// Loads and checks one spec file.
-fn check_one(input: Input<'_>) -> Checked {
+fn check_one(input: Input<'_>) -> Outcome<spec::SpecFile> {
     let tree = match tree(input) {
         Ok(t) => t,
-        Err(d) => return (None, d.0),
+        Err(d) => return Outcome::failed(d.0),
     };
     // Shape problems first; then the semantic checks on what is left, so one run reports every
     // problem. Findings about a part the shape check dropped are consequences, not news.
@@ -237,7 +269,7 @@ fn check_one(input: Input<'_>) -> Checked {
             found.retain(|d| !is_consequence(d, &dropped));
             shape.extend(located(found, &tree, input.source));
         }
-        return (None, shape);
+        return Outcome::failed(shape);
     }
     // The tree passed the shape check: build the spec from it instead of parsing the YAML again
     // (falling back to the text only for the located message of a gap in the schema).
@@ -246,15 +278,20 @@ fn check_one(input: Input<'_>) -> Checked {
         Ok(spec) => spec,
         Err(_) => match deserialize(input, &tree) {
             Ok(spec) => spec,
-            Err(d) => return (None, d.0),
+            Err(d) => return Outcome::failed(d.0),
         },
     };
     let found = located(check::check(input.name, &spec), &tree, input.source);
-    if found.is_empty() {
-        let at = diagnostic::locate(&tree, "service");
-        (Some((spec, at)), found)
-    } else {
-        (None, found)
+    if !found.is_empty() {
+        return Outcome::failed(found);
+    }
+    let service_at = diagnostic::locate(&tree, "service");
+    Outcome {
+        passed: Some(Passed {
+            value: spec,
+            service_at,
+        }),
+        problems: found,
     }
 }
 

@@ -67,7 +67,7 @@ const fn opt(name: &'static str, shape: Shape) -> Key {
 }
 
 /// Optional with a serde default, but not null.
-const fn dflt(name: &'static str, shape: Shape) -> Key {
+const fn defaulted(name: &'static str, shape: Shape) -> Key {
     Key {
         name,
         required: false,
@@ -95,8 +95,8 @@ static ROOT_KEYS: &[Key] = &[
     req("base_url", Shape::Str),
     opt("source", Shape::Str),
     opt("module", Shape::Str),
-    dflt("errors", Shape::Dict("error table", &ERROR_TABLE)),
-    dflt("models", Shape::Dict("model", &MODEL)),
+    defaulted("errors", Shape::Dict("error table", &ERROR_TABLE)),
+    defaulted("models", Shape::Dict("model", &MODEL)),
     req("operations", Shape::Dict("operation", &OPERATION)),
 ];
 
@@ -108,7 +108,7 @@ static MODEL_KEYS: &[Key] = &[
 
 static FIELD_KEYS: &[Key] = &[
     req("type", Shape::Str),
-    dflt("required", Shape::Bool),
+    defaulted("required", Shape::Bool),
     opt("description", Shape::Str),
     opt("default", Shape::Any),
     opt("example", Shape::Any),
@@ -142,11 +142,11 @@ static OPERATION_KEYS: &[Key] = &[
             &[req("code", Shape::Str), opt("description", Shape::Str)],
         ),
     ),
-    dflt("app_types", Shape::List(&STR)),
+    defaulted("app_types", Shape::List(&STR)),
     opt("idempotent", Shape::Bool),
     opt("auth", Shape::Word(&["token", "none"])),
-    dflt("get_body", Shape::Bool),
-    dflt("params", PARAMS),
+    defaulted("get_body", Shape::Bool),
+    defaulted("params", PARAMS),
     req("response", Shape::Response),
     opt(
         "pagination",
@@ -161,7 +161,7 @@ static OPERATION_KEYS: &[Key] = &[
             ],
         ),
     ),
-    dflt("errors", Shape::List(&ERROR_ITEM)),
+    defaulted("errors", Shape::List(&ERROR_ITEM)),
 ];
 
 static ERROR_KEYS: &[Key] = &[
@@ -173,7 +173,7 @@ static ERROR_KEYS: &[Key] = &[
 
 static RESPONSE_KEYS: &[Key] = &[
     opt("description", Shape::Str),
-    dflt("fields", FIELDS),
+    defaulted("fields", FIELDS),
     opt("type", Shape::Str),
     opt("example", Shape::Str),
 ];
