@@ -1,14 +1,7 @@
-//! Access tokens: a redacting wrapper and the provider abstraction the client asks for them.
+//! Access tokens and secrets, which nothing prints, and why a token could not be obtained.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-
-use super::client::Client;
-
-/// A boxed future, as returned by [`TokenProvider::token`].
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A DingTalk access token. Its `Debug` and `Display` never show the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -294,39 +287,10 @@ impl std::error::Error for TokenError {
     }
 }
 
-/// Supplies the access token for each authenticated call.
-///
-/// [`AccessToken`] itself is a provider of a fixed token. Implement this trait to fetch and
-/// cache tokens your own way.
-pub trait TokenProvider: Send + Sync + 'static {
-    /// The token to send now. `client` is the client making the call (same host, timeouts and
-    /// retries), for providers that fetch tokens from DingTalk's anonymous token endpoints.
-    fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
-
-    /// Called when DingTalk rejected `token` as invalid or expired (HTTP 401,
-    /// `InvalidAuthentication`). Forget exactly this token (not a newer one another task fetched
-    /// meanwhile), and return whether the next [`Self::token`] may give a different one: only
-    /// then does the client repeat the call, once, with it.
-    ///
-    /// The default forgets nothing and returns `false`, as for a fixed [`AccessToken`]: the
-    /// rejection is returned at once instead of sending the same token again.
-    fn invalidate(&self, token: &AccessToken) -> bool {
-        let _ = token;
-        false
-    }
-}
-
 /// Whether `token` can be sent as the access-token header: not empty, and only characters a
 /// header carries (a token with a line break or non-ASCII could never be sent).
 pub(crate) fn is_sendable(token: &str) -> bool {
     !token.is_empty() && reqwest::header::HeaderValue::from_str(token).is_ok()
-}
-
-impl TokenProvider for AccessToken {
-    fn token<'a>(&'a self, _client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        let token = self.clone();
-        Box::pin(async move { Ok(token) })
-    }
 }
 
 #[cfg(test)]

@@ -1,17 +1,17 @@
-//! Token providers that fetch access tokens from DingTalk and cache them (cargo feature
-//! `oauth2_1_0`, on by default).
+//! Credentials that fetch access tokens from DingTalk, and their caches.
 //!
 //! - [`AppCredentials`]: an internal app (appKey + appSecret), `POST /v1.0/oauth2/accessToken`.
 //! - [`SuiteCredentials`]: a third-party enterprise app (suiteKey + suiteSecret + suiteTicket);
 //!   [`SuiteCredentials::for_corp`] gives the provider of one authorizing organization
 //!   (`POST /v1.0/oauth2/corpAccessToken`), cached per `authCorpId`.
 //!
-//! Both call the generated `oauth2_1_0` operations through the calling [`Client`], so its host,
-//! timeouts, retries and rate limits apply. A token is reused until `expireIn` minus a safety
-//! margin ([`DEFAULT_REFRESH_MARGIN`]), then refreshed by one call while concurrent calls wait
-//! for it (single flight). A token DingTalk rejects is forgotten ([`TokenProvider::invalidate`]).
-//! After a failed refresh, calls share that failure for a while instead of asking again: 1 s
-//! after the first failure, doubling with each failure in a row up to 30 s, until a success.
+//! The SDK makes them token providers (cargo feature `oauth2_1_0`, on by default): it calls the
+//! generated `oauth2_1_0` operations through the calling client, so its host, timeouts, retries
+//! and rate limits apply, inside the cache here. A token is reused until `expireIn` minus a
+//! safety margin ([`DEFAULT_REFRESH_MARGIN`]), then refreshed by one call while concurrent calls
+//! wait for it (single flight). A token DingTalk rejects is forgotten. After a failed refresh,
+//! calls share that failure for a while instead of asking again: 1 s after the first failure,
+//! doubling with each failure in a row up to 30 s, until a success.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,10 +20,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-use super::auth::{
-    is_sendable, AccessToken, BoxFuture, Secret, TokenError, TokenErrorKind, TokenProvider,
-};
-use super::client::Client;
+use super::auth::{is_sendable, AccessToken, Secret, TokenError, TokenErrorKind};
+use super::client::BoxFuture;
 use super::error::Error;
 use super::request::ResponseMeta;
 use super::time::saturating_add;
@@ -241,6 +239,25 @@ impl Cache {
     }
 }
 
+/// What a token endpoint answered: the token, its `expireIn` in seconds, and the answer's
+/// status and request id (`send_with_meta` of the generated operation).
+type Issued = (Secret, i64, ResponseMeta);
+
+/// The cached token of `cache`, or the one `fetch` gets from a token endpoint.
+async fn cached<E, Fut>(cache: &Cache, fetch: Fut) -> Result<AccessToken, TokenError>
+where
+    Fut: Future<Output = Result<Issued, Error<E>>>,
+{
+    cache
+        .get(|| async {
+            let (token, expire_in, meta) = fetch
+                .await
+                .map_err(|e| FetchError::Endpoint(token_error(e)))?;
+            issued(token, expire_in, &meta).map_err(FetchError::Endpoint)
+        })
+        .await
+}
+
 /// Turns the token endpoint's failure into a [`TokenError`]. Its texts are already free of the
 /// credentials: they were `Secret` parameters of the call, which removes them from its errors.
 fn token_error<E>(e: Error<E>) -> TokenError {
@@ -303,12 +320,13 @@ fn with_transport_source(e: TokenError, source: Option<reqwest::Error>) -> Token
     }
 }
 
-/// Credentials of an internal app (appKey and appSecret, from the developer console): a
-/// [`TokenProvider`] that fetches the app's access token with `GetAccessToken` and caches it.
+/// Credentials of an internal app (appKey and appSecret, from the developer console): a token
+/// provider that fetches the app's access token with `GetAccessToken` and caches it.
 ///
 /// ```no_run
-/// use dingtalk_openapi::{AppCredentials, Client};
-/// let client = Client::new(AppCredentials::new("dingappkey", "app secret"));
+/// use dingtalk_openapi_runtime::AppCredentials;
+/// let credentials = AppCredentials::new("dingappkey", "app secret");
+/// // With the SDK: let client = dingtalk_openapi::Client::new(credentials);
 /// ```
 ///
 /// Clones share the cached token.
@@ -363,23 +381,22 @@ impl AppCredentials {
     }
 }
 
-impl TokenProvider for AppCredentials {
-    fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        Box::pin(self.cache.get(move || async move {
-            let out = crate::oauth2_1_0::Service::new(client.clone())
-                .get_access_token(self.app_key.as_str(), self.app_secret.clone())
-                .build()
-                .send_with_meta()
-                .await
-                .map_err(|e| FetchError::Endpoint(token_error(e)))?;
-            issued(out.output.access_token, out.output.expire_in, &out.meta)
-                .map_err(FetchError::Endpoint)
-        }))
+impl AppCredentials {
+    /// The cached token, or the one `fetch(app_key, app_secret)` gets (the SDK calls the
+    /// generated `GetAccessToken` there).
+    #[doc(hidden)]
+    pub async fn token_with<E, F, Fut>(&self, fetch: F) -> Result<AccessToken, TokenError>
+    where
+        F: FnOnce(&str, Secret) -> Fut,
+        Fut: Future<Output = Result<Issued, Error<E>>>,
+    {
+        cached(&self.cache, fetch(&self.app_key, self.app_secret.clone())).await
     }
 
-    fn invalidate(&self, token: &AccessToken) -> bool {
+    /// Forgets `token` if it is the cached one (DingTalk rejected it).
+    #[doc(hidden)]
+    pub fn forget(&self, token: &AccessToken) {
         self.cache.invalidate(token);
-        true
     }
 }
 
@@ -433,14 +450,15 @@ impl SuiteTicketSource for SuiteTicket {
 }
 
 /// Credentials of a third-party enterprise app (suiteKey, suiteSecret and the current
-/// suiteTicket). [`SuiteCredentials::for_corp`] gives the [`TokenProvider`] of one authorizing
+/// suiteTicket). [`SuiteCredentials::for_corp`] gives the token provider of one authorizing
 /// organization; tokens are cached per `authCorpId`, shared by all clones and providers.
 ///
 /// ```no_run
-/// use dingtalk_openapi::{Client, SuiteCredentials, SuiteTicket};
+/// use dingtalk_openapi_runtime::{SuiteCredentials, SuiteTicket};
 /// let ticket = SuiteTicket::new("ticket pushed by DingTalk"); // `ticket.set(..)` on each push
 /// let suite = SuiteCredentials::new("suitekey", "suite secret", ticket.clone());
-/// let client = Client::new(suite.for_corp("ding9f50b15bccd1xxxx"));
+/// let corp = suite.for_corp("ding9f50b15bccd1xxxx");
+/// // With the SDK: let client = dingtalk_openapi::Client::new(corp);
 /// ```
 #[derive(Clone)]
 pub struct SuiteCredentials {
@@ -518,7 +536,7 @@ impl SuiteCredentials {
     }
 }
 
-/// The [`TokenProvider`] of one organization that authorized a third-party app, from
+/// The token provider of one organization that authorized a third-party app, from
 /// `SuiteCredentials::for_corp`.
 #[derive(Clone)]
 pub struct CorpCredentials {
@@ -543,30 +561,37 @@ impl CorpCredentials {
     }
 }
 
-impl TokenProvider for CorpCredentials {
-    fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+impl CorpCredentials {
+    /// The cached token, or the one `fetch(suite_key, suite_secret, auth_corp_id, suite_ticket)`
+    /// gets (the SDK calls the generated `GetCorpAccessToken` there).
+    #[doc(hidden)]
+    pub async fn token_with<E, F, Fut>(&self, fetch: F) -> Result<AccessToken, TokenError>
+    where
+        F: FnOnce(&str, Secret, &str, Secret) -> Fut,
+        Fut: Future<Output = Result<Issued, Error<E>>>,
+    {
         let suite = &self.suite;
-        Box::pin(self.cache.get(move || async move {
-            let ticket = suite.ticket.ticket().await.map_err(FetchError::Local)?;
-            let out = crate::oauth2_1_0::Service::new(client.clone())
-                .get_corp_access_token(
-                    suite.suite_key.as_str(),
+        self.cache
+            .get(|| async {
+                let ticket = suite.ticket.ticket().await.map_err(FetchError::Local)?;
+                let answer = fetch(
+                    &suite.suite_key,
                     suite.suite_secret.clone(),
-                    self.corp_id.as_str(),
+                    &self.corp_id,
                     ticket,
-                )
-                .build()
-                .send_with_meta()
-                .await
-                .map_err(|e| FetchError::Endpoint(token_error(e)))?;
-            issued(out.output.access_token, out.output.expire_in, &out.meta)
-                .map_err(FetchError::Endpoint)
-        }))
+                );
+                let (token, expire_in, meta) = answer
+                    .await
+                    .map_err(|e| FetchError::Endpoint(token_error(e)))?;
+                issued(token, expire_in, &meta).map_err(FetchError::Endpoint)
+            })
+            .await
     }
 
-    fn invalidate(&self, token: &AccessToken) -> bool {
+    /// Forgets `token` if it is the cached one (DingTalk rejected it).
+    #[doc(hidden)]
+    pub fn forget(&self, token: &AccessToken) {
         self.cache.invalidate(token);
-        true
     }
 }
 

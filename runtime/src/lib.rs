@@ -1,11 +1,13 @@
-//! The hand-written runtime beneath the generated operations: client, auth, requests, errors.
+//! The hand-written runtime beneath the generated operations of
+//! [`dingtalk-openapi`](https://docs.rs/dingtalk-openapi): client, access tokens, requests,
+//! retries, errors.
 //!
 //! Generated code only describes requests ([`Request`] with an [`Endpoint`]); everything that
-//! happens on the wire is here, once.
+//! happens on the wire is here, once. Depend on `dingtalk-openapi`: it re-exports what users
+//! name, and its `Client` wraps this crate's [`Client`] with one accessor per service.
 
 mod auth;
 mod client;
-#[cfg(feature = "oauth2_1_0")]
 mod credentials;
 mod decode;
 mod error;
@@ -15,9 +17,8 @@ mod request;
 mod retry;
 mod time;
 
-pub use auth::{AccessToken, BoxFuture, Secret, TokenError, TokenErrorKind, TokenProvider};
-pub use client::{Client, ClientBuilder, ConfigError};
-#[cfg(feature = "oauth2_1_0")]
+pub use auth::{AccessToken, Secret, TokenError, TokenErrorKind};
+pub use client::{BoxFuture, Client, ClientBuilder, ConfigError, TokenSource};
 pub use credentials::{
     AppCredentials, Clock, CorpCredentials, ManualClock, SuiteCredentials, SuiteTicket,
     SuiteTicketSource, SystemClock, DEFAULT_REFRESH_MARGIN,
@@ -33,5 +34,3 @@ pub type Result<O, E> = std::result::Result<O, Error<E>>;
 pub use retry::RetryPolicy;
 /// Free-form JSON, for fields typed `any` in the spec.
 pub use serde_json::Value;
-
-include!(concat!(env!("OUT_DIR"), "/specs.rs"));

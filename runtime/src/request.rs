@@ -207,10 +207,11 @@ impl<O, E> std::fmt::Debug for Request<O, E> {
 }
 
 impl<O, E> Request<O, E> {
-    /// Starts describing a call of `endpoint` through `client`.
-    pub fn new(client: &Client, endpoint: &'static Endpoint) -> Self {
+    /// Starts describing a call of `endpoint` through `client` (this crate's [`Client`] or the
+    /// SDK's, which wraps it).
+    pub fn new(client: &impl AsRef<Client>, endpoint: &'static Endpoint) -> Self {
         Request {
-            client: client.clone(),
+            client: client.as_ref().clone(),
             endpoint,
             path_params: Vec::new(),
             query: Vec::new(),
