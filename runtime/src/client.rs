@@ -7,9 +7,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::auth::{AccessToken, TokenError};
 use super::limit::{Limiter, RateLimit};
 use super::retry::RetryPolicy;
+use super::secret::AccessToken;
+use super::token_error::TokenError;
 
 /// A boxed future, as returned by [`TokenSource::token`] (and the SDK's `TokenProvider::token`).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -20,11 +20,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-use super::auth::{is_sendable, AccessToken, Secret, TokenError, TokenErrorKind};
 use super::client::BoxFuture;
-use super::error::Error;
-use super::request::ResponseMeta;
+use super::error::{Error, TransportError};
+use super::response::ResponseMeta;
+use super::secret::{is_sendable, AccessToken, Secret};
 use super::time::saturating_add;
+use super::token_error::{TokenError, TokenErrorKind};
 
 /// How long before its expiry a cached token is refreshed, unless configured otherwise.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
@@ -261,12 +262,13 @@ where
 /// Turns the token endpoint's failure into a [`TokenError`]. Its texts are already free of the
 /// credentials: they were `Secret` parameters of the call, which removes them from its errors.
 fn token_error<E>(e: Error<E>) -> TokenError {
-    match e {
+    let class = e.class();
+    let error = match e {
         Error::Api(e) => TokenError::new(TokenErrorKind::Api {
-            status: e.status(),
-            code: e.code().to_owned(),
-            message: e.message().to_owned(),
-            request_id: e.request_id().map(str::to_owned),
+            status: e.status,
+            code: e.code,
+            message: e.message,
+            request_id: e.request_id,
         }),
         Error::InvalidResponse(e) => TokenError::new(TokenErrorKind::InvalidResponse {
             status: e.status,
@@ -278,20 +280,20 @@ fn token_error<E>(e: Error<E>) -> TokenError {
             reason: e.to_string(),
             request_id: e.request_id,
         }),
-        Error::Timeout(t) => {
-            let kind = TokenErrorKind::Timeout {
-                message: t.to_string(),
-            };
-            with_transport_source(TokenError::new(kind), t.source)
-        }
-        Error::Connect(t) => {
-            let kind = TokenErrorKind::Connect {
-                message: t.to_string(),
-            };
-            with_transport_source(TokenError::new(kind), t.source)
-        }
+        Error::Timeout(t) => transport_error(|message| TokenErrorKind::Timeout { message }, t),
+        Error::Connect(t) => transport_error(|message| TokenErrorKind::Connect { message }, t),
         Error::Build(b) => TokenError::other(b.message),
-        Error::Token(t) => t,
+        Error::Token(t) => return t,
+    };
+    error.of_class(class)
+}
+
+/// A token error of `kind` (timeout or connection) for the failure `t`, its source kept.
+fn transport_error(kind: fn(String) -> TokenErrorKind, t: TransportError) -> TokenError {
+    let error = TokenError::new(kind(t.to_string()));
+    match t.source {
+        Some(s) => error.with_source(s),
+        None => error,
     }
 }
 
@@ -311,13 +313,6 @@ fn issued(
         }));
     }
     Ok((AccessToken::from(token), expire_in))
-}
-
-fn with_transport_source(e: TokenError, source: Option<reqwest::Error>) -> TokenError {
-    match source {
-        Some(s) => e.with_source(s),
-        None => e,
-    }
 }
 
 /// Credentials of an internal app (appKey and appSecret, from the developer console): a token

@@ -6,7 +6,9 @@
 //! happens on the wire is here, once. Depend on `dingtalk-openapi`: it re-exports what users
 //! name, and its `Client` wraps this crate's [`Client`] with one accessor per service.
 
-mod auth;
+mod answer;
+mod call;
+mod classify;
 mod client;
 mod credentials;
 mod decode;
@@ -14,10 +16,13 @@ mod error;
 mod limit;
 mod redact;
 mod request;
+mod response;
 mod retry;
+mod secret;
 mod time;
+mod token_error;
 
-pub use auth::{AccessToken, Secret, TokenError, TokenErrorKind};
+pub use classify::ErrorClass;
 pub use client::{BoxFuture, Client, ClientBuilder, ConfigError, TokenSource};
 pub use credentials::{
     AppCredentials, Clock, CorpCredentials, ManualClock, SuiteCredentials, SuiteTicket,
@@ -27,10 +32,13 @@ pub use error::{
     ApiError, BuildError, Error, ErrorKind, InvalidResponse, RedirectError, TransportError,
 };
 pub use limit::RateLimit;
-pub use request::{strings, Endpoint, Method, Request, Response, ResponseMeta};
+pub use request::{strings, Endpoint, Method, Request};
+pub use response::{Response, ResponseMeta};
+pub use secret::{AccessToken, Secret};
+pub use token_error::{TokenError, TokenErrorKind};
 
 /// What a call returns: its output, or an [`Error`] with the operation's error codes `E`.
 pub type Result<O, E> = std::result::Result<O, Error<E>>;
-pub use retry::RetryPolicy;
+pub use retry::{Jitter, RetryPolicy};
 /// Free-form JSON, for fields typed `any` in the spec.
 pub use serde_json::Value;

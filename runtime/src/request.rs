@@ -1,24 +1,14 @@
-//! A request description (built by generated code) and the call loop that sends it.
+//! A request description, built by generated code; the call loop (`call.rs`) sends it.
 
 use std::marker::PhantomData;
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST,
-    TRANSFER_ENCODING, USER_AGENT,
-};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::auth::{is_sendable, AccessToken, TokenError};
 use super::client::Client;
-use super::decode::{decode, retry_after, Attempt, Expect};
-use super::error::{BuildError, Error, ErrorKind};
-use super::redact::{noting, Redactor};
-
-/// The header that carries the access token.
-pub(crate) const TOKEN_HEADER: &str = "x-acs-dingtalk-access-token";
+use super::redact::Redactor;
+use super::secret::noting;
 
 /// Everything fixed about an operation, as the spec says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +93,7 @@ pub enum Method {
 }
 
 impl Method {
-    fn http(self) -> reqwest::Method {
+    pub(crate) fn http(self) -> reqwest::Method {
         match self {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -125,28 +115,6 @@ impl Method {
     }
 }
 
-/// A decoded answer with what came with it.
-#[derive(Debug, Clone)]
-pub struct Response<O> {
-    /// The decoded body (`()` for operations without one).
-    pub output: O,
-    /// Status, request id, headers.
-    pub meta: ResponseMeta,
-}
-
-/// What came with an answer besides its body.
-#[derive(Debug, Clone)]
-pub struct ResponseMeta {
-    /// HTTP status.
-    pub status: u16,
-    /// DingTalk's request id (`x-acs-request-id`), when sent.
-    pub request_id: Option<String>,
-    /// All response headers.
-    pub headers: HeaderMap,
-    /// Attempts made, the first included.
-    pub attempts: u32,
-}
-
 /// Characters escaped in a path segment: all but RFC 3986 unreserved ones.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -161,18 +129,19 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// [`Secret`](super::Secret) values among them are removed from the call's errors and logs.
 #[must_use = "a request does nothing until it is sent"]
 pub struct Request<O, E> {
-    client: Client,
-    endpoint: &'static Endpoint,
+    pub(crate) client: Client,
+    pub(crate) endpoint: &'static Endpoint,
     /// `(name, percent-encoded value)` of each path parameter set.
     path_params: Vec<(String, String)>,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    body: Option<serde_json::Value>,
-    problem: Option<String>,
-    timeout: Option<Duration>,
-    max_attempts: Option<u32>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<serde_json::Value>,
+    /// Why the request cannot be sent (the first problem found while describing it).
+    pub(crate) problem: Option<String>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_attempts: Option<u32>,
     /// The secrets among the parameters.
-    redactor: Redactor,
+    pub(crate) redactor: Redactor,
     marker: PhantomData<fn() -> (O, E)>,
 }
 
@@ -376,14 +345,6 @@ impl<O, E> Request<O, E> {
     }
 }
 
-/// What every attempt of one call sends: the filled-in path, the headers (all but the token)
-/// and the serialized body.
-struct Wire {
-    path: String,
-    headers: HeaderMap,
-    body: Option<Vec<u8>>,
-}
-
 /// Whether the flattened query key `key` belongs to the parameter `name` (`name`, `name.1`,
 /// `name.key`).
 fn is_part_of(key: &str, name: &str) -> bool {
@@ -417,291 +378,10 @@ fn flatten(name: &str, v: serde_json::Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Whether a DingTalk answer says the token is invalid or expired.
-fn is_auth_failure(status: u16, code: &str) -> bool {
-    status == 401
-        || matches!(
-            code,
-            "InvalidAuthentication" | "Unauthorized" | "InvalidAccessToken"
-        )
-}
-
-impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
-    /// Sends the call (retrying as the policy allows) and decodes the answer.
-    pub async fn send(self) -> Result<O, Error<E>> {
-        self.send_with_meta().await.map(|r| r.output)
-    }
-
-    /// Like [`Request::send`], also returning status, request id and headers.
-    pub async fn send_with_meta(self) -> Result<Response<O>, Error<E>> {
-        // Path, headers and body are made once; each attempt sends them.
-        let wire = match self.wire() {
-            Ok(w) => w,
-            Err(message) => return Err(self.redactor.error(Error::Build(BuildError { message }))),
-        };
-        let limit = self.timeout.or(self.client.inner.operation_timeout);
-        // A limit too long to be an instant is no limit.
-        let deadline = limit.and_then(|d| tokio::time::Instant::now().checked_add(d));
-        let attempts = std::sync::atomic::AtomicU32::new(0);
-        let span = tracing::info_span!(
-            "dingtalk.call",
-            service = self.endpoint.service,
-            operation = self.endpoint.operation,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            code = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-        );
-        // Instrumented, not entered: a guard held across `.await` would leak the span to
-        // other tasks polled on this thread.
-        let call = tracing::Instrument::instrument(
-            self.call(&wire, deadline, &attempts, &span),
-            span.clone(),
-        );
-        match limit {
-            None => call.await,
-            // `timeout` itself treats a deadline past the end of time as none.
-            Some(d) => match tokio::time::timeout(d, call).await {
-                Ok(r) => r,
-                Err(_) => Err(Error::Timeout(super::TransportError {
-                    message: format!("the call took longer than {d:?}"),
-                    attempts: attempts.load(std::sync::atomic::Ordering::Relaxed),
-                    request_sent: true,
-                    source: None,
-                })),
-            },
-        }
-    }
-
-    /// What every attempt sends, or why the request cannot be sent.
-    fn wire(&self) -> Result<Wire, String> {
-        if let Some(problem) = &self.problem {
-            return Err(problem.clone());
-        }
-        let body = match self.body.as_ref().map(serde_json::to_vec).transpose() {
-            Ok(b) => b,
-            Err(e) => return Err(format!("body: {e}")),
-        };
-        let mut headers = HeaderMap::with_capacity(4 + self.headers.len());
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(USER_AGENT, self.client.inner.user_agent.clone());
-        if body.is_some() {
-            let json = HeaderValue::from_static("application/json; charset=utf-8");
-            headers.insert(CONTENT_TYPE, json);
-        } else if matches!(
-            self.endpoint.method,
-            Method::Post | Method::Put | Method::Patch
-        ) {
-            // As the official SDKs send it; some gateways answer 411 without it.
-            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-        }
-        for (name, value) in &self.headers {
-            let (Ok(n), Ok(v)) = (
-                HeaderName::try_from(name.as_str()),
-                HeaderValue::try_from(value.as_str()),
-            ) else {
-                return Err(format!("header `{name}` has a value that cannot be sent"));
-            };
-            if [CONTENT_LENGTH, TRANSFER_ENCODING, HOST].contains(&n) {
-                return Err(format!("header `{name}` is set by the SDK itself"));
-            }
-            headers.insert(n, v);
-        }
-        Ok(Wire {
-            path: self.path(),
-            headers,
-            body,
-        })
-    }
-
-    /// The attempt loop. A retry whose delay would end past `deadline` is not started: the
-    /// caller gets the last answer rather than a timeout that hides it.
-    async fn call(
-        &self,
-        wire: &Wire,
-        deadline: Option<tokio::time::Instant>,
-        attempts: &std::sync::atomic::AtomicU32,
-        span: &tracing::Span,
-    ) -> Result<Response<O>, Error<E>> {
-        let inner = &self.client.inner;
-        let max = self.max_attempts.unwrap_or(inner.retry.max_attempts).max(1);
-        let (mut waited, mut reauthenticated) = (Duration::ZERO, false);
-        // The request's secrets, and every token an attempt sends.
-        let mut redactor = self.redactor.clone();
-        let mut attempt: u32 = 0;
-        loop {
-            attempt = attempt.saturating_add(1);
-            attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
-            span.record("attempt", attempt);
-            let Attempt {
-                result,
-                retry_after,
-                token,
-            } = self.attempt(attempt, wire, &mut redactor).await;
-            let err = match result {
-                Ok(r) => {
-                    span.record("status", r.meta.status);
-                    if let Some(id) = &r.meta.request_id {
-                        span.record("request_id", id.as_str());
-                    }
-                    return Ok(r);
-                }
-                // The one place errors of a call pass: no secret goes further.
-                Err(e) => redactor.error(e),
-            };
-            if let Some(s) = err.status() {
-                span.record("status", s);
-            }
-            if let Some(c) = err.code() {
-                span.record("code", c);
-            }
-            if let Some(id) = err.request_id() {
-                span.record("request_id", id);
-            }
-            // A rejected token: once, and only if the provider can give another one, refresh
-            // and try again, whatever the retry policy.
-            if let (Error::Api(api), Some(t)) = (&err, &token) {
-                if !reauthenticated && is_auth_failure(api.status, &api.code) {
-                    reauthenticated = true;
-                    // Exactly the token this attempt sent: a newer one that another call
-                    // fetched meanwhile stays cached.
-                    if inner.tokens.invalidate(t) {
-                        tracing::debug!("access token rejected; refreshing once");
-                        continue;
-                    }
-                }
-            }
-            let (retry, throttled) = self.should_retry(&err);
-            let delay = inner.retry.delay(attempt, throttled, retry_after);
-            let too_late = deadline.is_some_and(|d| {
-                tokio::time::Instant::now()
-                    .checked_add(delay)
-                    .is_none_or(|end| end >= d)
-            });
-            let over_budget = waited.saturating_add(delay) > inner.retry.max_total_delay;
-            if !retry || attempt >= max || over_budget || too_late {
-                tracing::debug!(attempts = attempt, "giving up: {}", self.loggable(&err));
-                return Err(err);
-            }
-            tracing::debug!(?delay, "retrying after: {}", self.loggable(&err));
-            waited = waited.saturating_add(delay);
-            tokio::time::sleep(delay).await;
-        }
-    }
-
-    /// The error as logged: an anonymous (token) endpoint's message may echo the credentials
-    /// it was sent, so only its code and status are logged.
-    fn loggable<'e>(&self, err: &'e Error<E>) -> Box<dyn std::fmt::Display + 'e> {
-        match err {
-            Error::Api(e) if !self.endpoint.auth => Box::new(format!(
-                "DingTalk error {} (HTTP {}; message withheld)",
-                e.code(),
-                e.status()
-            )),
-            _ => Box::new(err),
-        }
-    }
-
-    /// Whether to retry this failure, and whether it was throttling (which waits longer).
-    fn should_retry(&self, err: &Error<E>) -> (bool, bool) {
-        let idempotent = self.endpoint.idempotent;
-        match err {
-            Error::Api(e) if super::retry::is_final_code(&e.code) => (false, false),
-            Error::Api(e) if super::retry::is_throttle_code(&e.code) || e.status == 429 => {
-                (true, true)
-            }
-            Error::Api(e) => (idempotent && e.status >= 500, false),
-            Error::InvalidResponse(e) if e.status == 429 => (true, true),
-            Error::InvalidResponse(e) => (
-                idempotent && e.status >= 500 && !super::decode::is_ban(&e.reason),
-                false,
-            ),
-            Error::Connect(e) => (!e.request_sent || idempotent, false),
-            // A connect timeout never reached the server: safe to retry for every operation.
-            Error::Timeout(e) => (!e.request_sent || idempotent, false),
-            Error::Build(_) | Error::Token(_) | Error::Redirect(_) => (false, false),
-        }
-    }
-
-    /// The provider's token and its header value (marked sensitive, so no debug output of the
-    /// HTTP stack shows it); a token that cannot be a header value is the provider's failure.
-    async fn token(&self) -> Result<(AccessToken, HeaderValue), TokenError> {
-        let token = self.client.inner.tokens.token(&self.client).await?;
-        match HeaderValue::from_str(token.expose()) {
-            Ok(mut value) if is_sendable(token.expose()) => {
-                value.set_sensitive(true);
-                Ok((token, value))
-            }
-            _ => Err(TokenError::other(
-                "the token provider gave an access token that cannot be sent in a header (empty, or with characters other than visible ASCII)",
-            )),
-        }
-    }
-
-    /// One attempt; the token it sends joins `redactor` before its answer is decoded.
-    async fn attempt(&self, attempt: u32, wire: &Wire, redactor: &mut Redactor) -> Attempt<O, E> {
-        let inner = &self.client.inner;
-        if let Some(limiter) = &inner.limiter {
-            limiter
-                .wait(self.endpoint.service, self.endpoint.operation)
-                .await;
-        }
-        let mut headers = wire.headers.clone();
-        let mut sent_token = None;
-        if self.endpoint.auth {
-            let (token, value) = match self.token().await {
-                Ok(t) => t,
-                Err(e) => return Attempt::fail(Error::Token(e)),
-            };
-            redactor.add(token.expose());
-            // Replaces a header of that name set on the request: the credentials' token wins.
-            headers.insert(TOKEN_HEADER, value);
-            sent_token = Some(token);
-        }
-        let base = inner.base_url.as_deref().unwrap_or(self.endpoint.base_url);
-        let mut rb = inner
-            .http
-            .request(self.endpoint.method.http(), format!("{base}{}", wire.path))
-            .headers(headers);
-        if !self.query.is_empty() {
-            rb = rb.query(&self.query);
-        }
-        if let Some(body) = &wire.body {
-            rb = rb.body(body.clone());
-        }
-        if let Some(t) = inner.attempt_timeout {
-            rb = rb.timeout(t);
-        }
-        let request = match rb.build() {
-            Ok(r) => r,
-            Err(e) => {
-                return Attempt::fail(Error::Build(BuildError {
-                    message: format!("the request cannot be built: {}", e.without_url()),
-                }))
-            }
-        };
-        let sent = request.url().clone();
-        let response = match inner.http.execute(request).await {
-            Ok(r) => r,
-            Err(e) => return Attempt::fail(super::decode::transport(e, attempt)),
-        };
-        let after = retry_after(response.headers());
-        let expect = Expect {
-            has_body: self.endpoint.response_body,
-            object: self.endpoint.object_answer,
-            sensitive: !self.endpoint.auth,
-            limit: inner.max_response_bytes,
-        };
-        let mut out = decode(response, &sent, expect, redactor, attempt).await;
-        out.retry_after = after;
-        out.token = sent_token;
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Error, ErrorKind};
 
     #[test]
     fn flattens_like_the_official_sdk() {
