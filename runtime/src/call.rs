@@ -14,9 +14,10 @@ use tokio::time::Instant;
 use super::answer::{self, retry_after};
 use super::classify::ErrorClass;
 use super::decode::Expect;
+use super::endpoint::Method;
 use super::error::{BuildError, Error, ErrorKind, TransportError};
 use super::redact::{loggable, Redactor};
-use super::request::{Method, Request};
+use super::request::Request;
 use super::response::{Response, ResponseMeta};
 use super::retry::Progress;
 use super::secret::{is_sendable, AccessToken};
@@ -169,17 +170,12 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                 Err(e) => redactor.error(e),
             };
             record_error(span, &err);
-            // A rejected token: once, and only if the provider can give another one, refresh
-            // and try again, whatever the retry policy.
-            if let (ErrorClass::Auth, Some(token), false) =
-                (err.class(), &outcome.token, reauthenticated)
-            {
-                reauthenticated = true;
-                // Exactly the token this attempt sent: a newer one that another call fetched
-                // meanwhile stays cached.
-                if inner.tokens.invalidate(token) {
-                    tracing::debug!("access token rejected; refreshing once");
-                    continue;
+            if !reauthenticated && err.class() == ErrorClass::Auth {
+                if let Some(token) = &outcome.token {
+                    reauthenticated = true;
+                    if self.refresh(token) {
+                        continue;
+                    }
                 }
             }
             let progress = Progress {
@@ -205,6 +201,17 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             waited = waited.saturating_add(delay);
             tokio::time::sleep(delay).await;
         }
+    }
+
+    /// DingTalk rejected `token`: whether the provider can give another one, for one more
+    /// attempt whatever the retry policy (asked once per call). Exactly that token is
+    /// forgotten: a newer one that another call fetched meanwhile stays cached.
+    fn refresh(&self, token: &AccessToken) -> bool {
+        let refreshed = self.client.inner.tokens.invalidate(token);
+        if refreshed {
+            tracing::debug!("access token rejected; refreshing once");
+        }
+        refreshed
     }
 
     /// One attempt; the token it sends joins `redactor` before its answer is decoded.

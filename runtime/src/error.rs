@@ -11,6 +11,7 @@ use super::token_error::TokenError;
 /// `Unknown(String)` variant, so no code is lost.
 pub trait ErrorKind: fmt::Debug + Clone + Send + Sync + 'static {
     /// The kind of an error code as the server sent it.
+    #[doc(hidden)]
     fn from_code(code: &str) -> Self;
 }
 

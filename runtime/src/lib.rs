@@ -10,9 +10,12 @@ mod answer;
 mod call;
 mod classify;
 mod client;
+mod clock;
 mod credentials;
 mod decode;
+mod endpoint;
 mod error;
+mod fields;
 mod limit;
 mod redact;
 mod request;
@@ -20,21 +23,25 @@ mod response;
 mod retry;
 mod secret;
 mod time;
+mod token_cache;
 mod token_error;
+mod undocumented;
 
 pub use classify::ErrorClass;
 pub use client::{BoxFuture, Client, ClientBuilder, ConfigError, TokenSource};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use credentials::{
-    AppCredentials, Clock, CorpCredentials, ManualClock, SuiteCredentials, SuiteTicket,
-    SuiteTicketSource, SystemClock, DEFAULT_REFRESH_MARGIN,
+    AppCredentials, CorpCredentials, SuiteCredentials, SuiteTicket, SuiteTicketSource,
 };
+pub use endpoint::{Endpoint, Method};
 pub use error::{
     ApiError, BuildError, Error, ErrorKind, InvalidResponse, RedirectError, TransportError,
 };
 pub use limit::RateLimit;
-pub use request::{strings, Endpoint, Method, Request};
+pub use request::{strings, Request};
 pub use response::{Response, ResponseMeta};
 pub use secret::{AccessToken, Secret};
+pub use token_cache::DEFAULT_REFRESH_MARGIN;
 pub use token_error::{TokenError, TokenErrorKind};
 
 /// What a call returns: its output, or an [`Error`] with the operation's error codes `E`.
@@ -42,3 +49,4 @@ pub type Result<O, E> = std::result::Result<O, Error<E>>;
 pub use retry::{Jitter, RetryPolicy};
 /// Free-form JSON, for fields typed `any` in the spec.
 pub use serde_json::Value;
+pub use undocumented::UndocumentedCode;

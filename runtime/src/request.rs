@@ -7,113 +7,9 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use super::client::Client;
+use super::endpoint::Endpoint;
 use super::redact::Redactor;
 use super::secret::noting;
-
-/// Everything fixed about an operation, as the spec says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Endpoint {
-    /// Service version (`wiki_2.0`).
-    pub service: &'static str,
-    /// Official operation name (`GetWorkspace`).
-    pub operation: &'static str,
-    /// HTTP method.
-    pub method: Method,
-    /// Path template (`/v2.0/wiki/workspaces/{workspaceId}`).
-    pub path: &'static str,
-    /// Default host.
-    pub base_url: &'static str,
-    /// Whether a retry after the request may have reached the server is safe.
-    pub idempotent: bool,
-    /// Whether the access-token header is sent.
-    pub auth: bool,
-    /// Whether a 2xx answer has a JSON body.
-    pub response_body: bool,
-    /// Whether that body is a JSON object (any other JSON is then an invalid answer).
-    pub object_answer: bool,
-}
-
-impl Endpoint {
-    /// The endpoint of one operation of this service: its name, method and path template.
-    pub const fn op(self, operation: &'static str, method: Method, path: &'static str) -> Self {
-        Endpoint {
-            operation,
-            method,
-            path,
-            ..self
-        }
-    }
-
-    /// Marks a call that must not be repeated once it may have reached the server.
-    pub const fn not_idempotent(self) -> Self {
-        Endpoint {
-            idempotent: false,
-            ..self
-        }
-    }
-
-    /// Marks a call sent without the access-token header (token endpoints).
-    pub const fn anonymous(self) -> Self {
-        Endpoint {
-            auth: false,
-            ..self
-        }
-    }
-
-    /// Marks a call whose 2xx answer has no body.
-    pub const fn no_response_body(self) -> Self {
-        Endpoint {
-            response_body: false,
-            ..self
-        }
-    }
-
-    /// Marks a call whose answer is JSON other than an object (a boolean, an array, any value).
-    pub const fn non_object_response(self) -> Self {
-        Endpoint {
-            object_answer: false,
-            ..self
-        }
-    }
-}
-
-/// HTTP methods the spec allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// GET
-    Get,
-    /// POST
-    Post,
-    /// PUT
-    Put,
-    /// PATCH
-    Patch,
-    /// DELETE
-    Delete,
-}
-
-impl Method {
-    pub(crate) fn http(self) -> reqwest::Method {
-        match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
-        }
-    }
-
-    /// Upper-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-        }
-    }
-}
 
 /// Characters escaped in a path segment: all but RFC 3986 unreserved ones.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -178,6 +74,7 @@ impl<O, E> std::fmt::Debug for Request<O, E> {
 impl<O, E> Request<O, E> {
     /// Starts describing a call of `endpoint` through `client` (this crate's [`Client`] or the
     /// SDK's, which wraps it).
+    #[doc(hidden)]
     pub fn new(client: &impl AsRef<Client>, endpoint: &'static Endpoint) -> Self {
         Request {
             client: client.as_ref().clone(),
@@ -201,17 +98,17 @@ impl<O, E> Request<O, E> {
             Ok(serde_json::Value::String(s)) => s,
             Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => v.to_string(),
             Ok(v) => {
-                self.fail(format!("path parameter `{name}` must be text, not {v}"));
+                self.record_problem(format!("path parameter `{name}` must be text, not {v}"));
                 return self;
             }
             Err(e) => {
-                self.fail(format!("path parameter `{name}`: {e}"));
+                self.record_problem(format!("path parameter `{name}`: {e}"));
                 return self;
             }
         };
         let value = value.as_str();
         if value.is_empty() || value == "." || value == ".." {
-            self.fail(format!("path parameter `{name}` must not be {value:?}"));
+            self.record_problem(format!("path parameter `{name}` must not be {value:?}"));
             return self;
         }
         let encoded = utf8_percent_encode(value, SEGMENT).to_string();
@@ -226,7 +123,7 @@ impl<O, E> Request<O, E> {
         self.query.retain(|(k, _)| !is_part_of(k, name));
         match self.value(value) {
             Ok(v) => flatten(name, v, &mut self.query),
-            Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
+            Err(e) => self.record_problem(format!("query parameter `{name}`: {e}")),
         }
         self
     }
@@ -237,7 +134,7 @@ impl<O, E> Request<O, E> {
         match self.value(value) {
             Ok(serde_json::Value::Null) => {}
             Ok(v) => self.query.push((name.to_owned(), v.to_string())),
-            Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
+            Err(e) => self.record_problem(format!("query parameter `{name}`: {e}")),
         }
         self
     }
@@ -252,7 +149,7 @@ impl<O, E> Request<O, E> {
             Ok(serde_json::Value::Array(items)) => items,
             Ok(v) => vec![v],
             Err(e) => {
-                self.fail(format!("query parameter `{name}`: {e}"));
+                self.record_problem(format!("query parameter `{name}`: {e}"));
                 return self;
             }
         };
@@ -279,7 +176,7 @@ impl<O, E> Request<O, E> {
             Ok(serde_json::Value::Null) => {}
             Ok(serde_json::Value::String(s)) => self.headers.push((name.to_owned(), s)),
             Ok(v) => self.headers.push((name.to_owned(), v.to_string())),
-            Err(e) => self.fail(format!("header `{name}`: {e}")),
+            Err(e) => self.record_problem(format!("header `{name}`: {e}")),
         }
         self
     }
@@ -289,7 +186,7 @@ impl<O, E> Request<O, E> {
         let value = match self.value(value) {
             Ok(v) => v,
             Err(e) => {
-                self.fail(format!("body field `{name}`: {e}"));
+                self.record_problem(format!("body field `{name}`: {e}"));
                 return self;
             }
         };
@@ -303,7 +200,7 @@ impl<O, E> Request<O, E> {
             serde_json::Value::Object(fields) => {
                 fields.insert(name.to_owned(), value);
             }
-            _ => self.fail(format!(
+            _ => self.record_problem(format!(
                 "body field `{name}`: the body set with `json` is not an object"
             )),
         }
@@ -318,7 +215,7 @@ impl<O, E> Request<O, E> {
             Ok(serde_json::Value::Null) => self.field(name, &serde_json::Value::Null),
             Ok(v) => self.field(name, &v.to_string()),
             Err(e) => {
-                self.fail(format!("body field `{name}`: {e}"));
+                self.record_problem(format!("body field `{name}`: {e}"));
                 self
             }
         }
@@ -328,7 +225,7 @@ impl<O, E> Request<O, E> {
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match self.value(body) {
             Ok(b) => self.body = Some(b),
-            Err(e) => self.fail(format!("body: {e}")),
+            Err(e) => self.record_problem(format!("body: {e}")),
         }
         self
     }
@@ -371,7 +268,8 @@ impl<O, E> Request<O, E> {
         self.body.as_ref()
     }
 
-    fn fail(&mut self, msg: String) {
+    /// Records why the request cannot be sent; the first problem is the one reported.
+    fn record_problem(&mut self, msg: String) {
         self.problem.get_or_insert(msg);
     }
 
@@ -394,6 +292,7 @@ fn is_part_of(key: &str, name: &str) -> bool {
 
 /// The items of a string-array argument, as owned strings (generated setters take any
 /// `IntoIterator` of string-likes).
+#[doc(hidden)]
 pub fn strings(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
     items.into_iter().map(Into::into).collect()
 }
@@ -421,7 +320,7 @@ fn flatten(name: &str, v: serde_json::Value, out: &mut Vec<(String, String)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Error, ErrorKind};
+    use crate::{Error, ErrorKind, Method};
 
     #[test]
     fn flattens_like_the_official_sdk() {
