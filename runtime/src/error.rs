@@ -383,3 +383,89 @@ impl<E> Error<E> {
         self.class().is_retryable()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TokenErrorKind;
+
+    fn invalid(status: u16, class: ErrorClass) -> Error<()> {
+        Error::InvalidResponse(InvalidResponse {
+            status,
+            reason: "r".into(),
+            snippet: String::new(),
+            request_id: None,
+            attempts: 1,
+            class,
+        })
+    }
+
+    fn transport(sent: bool, timeout: bool) -> Error<()> {
+        let t = TransportError {
+            message: "m".into(),
+            attempts: 1,
+            class: crate::classify::transport(sent),
+            source: None,
+        };
+        match timeout {
+            true => Error::Timeout(t),
+            false => Error::Connect(t),
+        }
+    }
+
+    /// The class each kind of error carries, and what `is_retryable` says of it.
+    #[test]
+    fn every_error_has_one_class() {
+        let token = TokenError::new(TokenErrorKind::Timeout {
+            message: "m".into(),
+        });
+        assert!(
+            token.is_retryable(),
+            "the token endpoint's failure may pass"
+        );
+        let cases = [
+            (invalid(403, ErrorClass::Ban), ErrorClass::Ban, false),
+            (
+                invalid(502, ErrorClass::Transient),
+                ErrorClass::Transient,
+                true,
+            ),
+            (transport(false, false), ErrorClass::Unreachable, true),
+            (transport(false, true), ErrorClass::Unreachable, true),
+            (transport(true, true), ErrorClass::Transient, true),
+            (Error::Token(token), ErrorClass::Auth, false),
+            (
+                Error::Build(BuildError {
+                    message: "m".into(),
+                }),
+                ErrorClass::Configuration,
+                false,
+            ),
+            (
+                Error::Redirect(RedirectError {
+                    status: 302,
+                    location: None,
+                    followed: false,
+                    request_id: None,
+                    attempts: 1,
+                }),
+                ErrorClass::Redirect,
+                false,
+            ),
+        ];
+        for (err, class, retryable) in cases {
+            assert_eq!(
+                (err.class(), err.is_retryable()),
+                (class, retryable),
+                "{err:?}"
+            );
+        }
+        // `request_sent` is read from the class.
+        for (sent, timeout) in [(false, false), (false, true), (true, false), (true, true)] {
+            let (Error::Timeout(t) | Error::Connect(t)) = transport(sent, timeout) else {
+                unreachable!()
+            };
+            assert_eq!(t.request_sent(), sent);
+        }
+    }
+}
