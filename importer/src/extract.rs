@@ -13,28 +13,26 @@ use crate::problem::Problem;
 const TOKEN_HEADER: &str = "x-acs-dingtalk-access-token";
 
 /// Turns one module's methods and classes into a service. Operations on the exclusion list are
-/// left out (and listed in `excluded`).
+/// left out (and listed in `found.excluded`).
 pub fn service(
     dir: &str,
     methods: &[Method],
     classes: &Classes,
     found: &mut Findings,
 ) -> Option<Service> {
-    let problems = &mut found.problems;
     let client = format!("{dir}/client.py");
     let models = format!("{dir}/models.py");
     let sync: Vec<&Method> = methods.iter().filter(|m| !m.is_async).collect();
-    check_async_twins(&client, methods, problems);
+    check_async_twins(&client, methods, &mut found.problems);
     let first = sync.first()?;
     let Some((product, version)) = first.params.version.rsplit_once('_') else {
-        problems.push(Problem::new(
-            &client,
-            first.params.line,
-            format!(
-                "version `{}` is not `<product>_<version>`",
-                first.params.version
-            ),
-        ));
+        let what = format!(
+            "version `{}` is not `<product>_<version>`",
+            first.params.version
+        );
+        found
+            .problems
+            .push(Problem::new(&client, first.params.line, what));
         return None;
     };
     let named = named_classes(classes, &sync);
@@ -45,37 +43,7 @@ pub fn service(
         problems: &mut found.problems,
         notes: &mut found.notes,
     };
-    let mut operations = Vec::new();
-    for m in &sync {
-        if m.params.version != first.params.version {
-            let what = format!(
-                "version `{}` differs from the module's `{}`",
-                m.params.version, first.params.version
-            );
-            x.problems.push(Problem::new(&client, m.params.line, what));
-            continue;
-        }
-        if let Some(reason) = exclusions::junk(product, version, &m.params.action) {
-            found.excluded.push((
-                format!("{product} {version} {}", m.params.action),
-                reason.to_owned(),
-            ));
-            continue;
-        }
-        if let Some(op) = x.operation(&client, m) {
-            operations.push(op);
-        }
-    }
-    operations.sort_by(|a, b| a.name.cmp(&b.name));
-    for pair in operations.windows(2) {
-        if pair[0].name == pair[1].name {
-            x.problems.push(Problem::new(
-                &client,
-                0,
-                format!("operation `{}` appears twice", pair[0].name),
-            ));
-        }
-    }
+    let operations = x.operations(&client, &sync, (product, version), &mut found.excluded);
     let models = x.models(&operations);
     let (module, module_override) = exclusions::module(product, version);
     Some(Service {
@@ -216,6 +184,42 @@ pub struct Findings {
 }
 
 impl Extractor<'_> {
+    /// The module's operations, by name, without the excluded ones.
+    fn operations(
+        &mut self,
+        client: &str,
+        sync: &[&Method],
+        (product, version): (&str, &str),
+        excluded: &mut Vec<(String, String)>,
+    ) -> Vec<Operation> {
+        let code = format!("{product}_{version}");
+        let mut operations = Vec::new();
+        for m in sync {
+            if m.params.version != code {
+                let what = format!(
+                    "version `{}` differs from the module's `{code}`",
+                    m.params.version
+                );
+                self.problems
+                    .push(Problem::new(client, m.params.line, what));
+            } else if let Some(reason) = exclusions::junk(product, version, &m.params.action) {
+                let op = format!("{product} {version} {}", m.params.action);
+                excluded.push((op, reason.to_owned()));
+            } else if let Some(op) = self.operation(client, m) {
+                operations.push(op);
+            }
+        }
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+        for pair in operations.windows(2).filter(|p| p[0].name == p[1].name) {
+            let what = format!(
+                "operation `{}` appears twice (also at {})",
+                pair[0].name, pair[0].origin
+            );
+            self.problems.push(Problem::new(client, 0, what));
+        }
+        operations
+    }
+
     fn class(&mut self, name: &str, at: &str, line: usize) -> Option<&Class> {
         let found = self.classes.get(name);
         if found.is_none() {
@@ -295,7 +299,14 @@ impl Extractor<'_> {
     ) -> Option<(String, Vec<Param>)> {
         let mut path = String::new();
         let mut params = Vec::new();
-        let mut rest = m.params.pathname.as_str();
+        let mut rest = m.params.pathname.trim();
+        if rest != m.params.pathname {
+            // A space cannot go into a request line; the package's own client cannot send it.
+            self.notes.push(format!(
+                "{file}:{}: {}: the package's path `{}` has spaces around it; trimmed",
+                m.params.line, m.params.action, m.params.pathname
+            ));
+        }
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|c| open + c) else {
                 self.problems.push(Problem::new(
@@ -391,31 +402,42 @@ impl Extractor<'_> {
             });
         }
         if m.body == BodyKind::Whole {
-            let Some(field) = request.and_then(|r| r.field("body")).cloned() else {
-                self.problems.push(Problem::new(
-                    file,
-                    m.line,
-                    "a whole body without a request `body` field",
-                ));
-                return None;
-            };
-            if params.iter().any(|p| p.location == Location::Body) {
-                self.problems.push(Problem::new(
-                    file,
-                    m.line,
-                    "a whole body besides body fields",
-                ));
-                return None;
-            }
-            params.push(Param {
-                wire: field.wire.clone(),
-                location: Location::Body,
-                style: Some(Style::Whole),
-                ty: self.ty(&field.ty, false),
-                required: field.required,
-            });
+            params.push(self.whole_body(file, m, request, &params)?);
         }
         Some(params)
+    }
+
+    /// The request's `body` field when it is the whole JSON body (no other body parameter).
+    fn whole_body(
+        &mut self,
+        file: &str,
+        m: &Method,
+        request: Option<&Class>,
+        params: &[Param],
+    ) -> Option<Param> {
+        let Some(field) = request.and_then(|r| r.field("body")).cloned() else {
+            self.problems.push(Problem::new(
+                file,
+                m.line,
+                "a whole body without a request `body` field",
+            ));
+            return None;
+        };
+        if params.iter().any(|p| p.location == Location::Body) {
+            self.problems.push(Problem::new(
+                file,
+                m.line,
+                "a whole body besides body fields",
+            ));
+            return None;
+        }
+        Some(Param {
+            wire: field.wire.clone(),
+            location: Location::Body,
+            style: Some(Style::Whole),
+            ty: self.ty(&field.ty, false),
+            required: field.required,
+        })
     }
 
     /// The request field an assignment reads, through a shrink (`a_shrink` ← `a`).

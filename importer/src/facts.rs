@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::ir::{Location, Response, Service, Style, Ty};
+use crate::ir::{Location, Operation, Response, Service, Style, Ty};
 use crate::wheel::Wheel;
 
 /// The facts of a wheel, one `label: count (examples)` line each.
@@ -82,53 +82,15 @@ impl Facts {
     }
 
     fn service(&mut self, s: &Service) {
-        let mut wire_names = BTreeSet::new();
         for op in &s.operations {
-            let at = format!("{} {} {}", s.product, s.version, op.name);
-            if !op.name.starts_with(|c: char| c.is_ascii_uppercase()) || op.name.contains('_') {
-                self.one("operation names not UpperCamelCase", op.name.clone());
-            }
-            self.paths
-                .entry(blank(&op.path))
-                .or_default()
-                .push(at.clone());
-            if op.anonymous {
-                self.one("anonymous operations", at.clone());
-            }
-            if op.params.iter().any(|p| p.location == Location::Header) {
-                self.one("operations with headers besides the token", at.clone());
-            }
-            if op.method == "GET" && op.params.iter().any(|p| p.location == Location::Body) {
-                self.one("GETs with a body", at.clone());
-            }
-            if op.pagination.is_some() {
-                self.one("paginated operations", at.clone());
-            } else if takes_cursor(op) {
-                self.one("operations taking a nextToken, not marked paginated (cursor or items not at the answer's top level, or several arrays)", at.clone());
-            }
-            if op.pagination.as_ref().is_some_and(|p| p.has_more.is_some()) {
-                self.one("paginated operations with hasMore", at.clone());
-            }
-            self.params(op, &at);
-            match &op.response {
-                Response::None => self.one("operations without an answer body", at.clone()),
-                Response::Type(Ty::Named(_)) => {
-                    self.one("answers that are a named model", at.clone())
-                }
-                Response::Type(t) => self.add(
-                    "answers that are not an object",
-                    1,
-                    [format!("{at}: {}", t.expr())],
-                ),
-                Response::Fields(_) => {}
-            }
+            self.operation(s, op);
             for p in &op.params {
-                collect_wires(&p.wire, &p.ty, &mut wire_names);
+                collect_wires(&p.wire, &p.ty, &mut self.wires);
             }
         }
         for m in &s.models {
             for f in &m.fields {
-                collect_wires(&f.wire, &f.ty, &mut wire_names);
+                collect_wires(&f.wire, &f.ty, &mut self.wires);
             }
             let mut named = Vec::new();
             m.fields.iter().for_each(|f| f.ty.named(&mut named));
@@ -139,18 +101,56 @@ impl Facts {
                 );
             }
         }
-        self.add(
-            "named models",
-            s.models.len(),
-            s.models
-                .iter()
-                .take(1)
-                .map(|m| format!("{} {}", s.module, m.name)),
-        );
-        self.wires.extend(wire_names);
+        let first = s
+            .models
+            .iter()
+            .take(1)
+            .map(|m| format!("{} {}", s.module, m.name));
+        self.add("named models", s.models.len(), first);
     }
 
-    fn params(&mut self, op: &crate::ir::Operation, at: &str) {
+    fn operation(&mut self, s: &Service, op: &Operation) {
+        let at = format!("{} {} {}", s.product, s.version, op.name);
+        if !op.name.starts_with(|c: char| c.is_ascii_uppercase()) || op.name.contains('_') {
+            self.one("operation names not UpperCamelCase", op.name.clone());
+        }
+        self.paths
+            .entry(blank(&op.path))
+            .or_default()
+            .push(at.clone());
+        let has = |l: Location| op.params.iter().any(|p| p.location == l);
+        if op.anonymous {
+            self.one("anonymous operations", at.clone());
+        }
+        if has(Location::Header) {
+            self.one("operations with headers besides the token", at.clone());
+        }
+        if op.method == "GET" && has(Location::Body) {
+            self.one("GETs with a body", at.clone());
+        }
+        match &op.pagination {
+            Some(p) => {
+                self.one("paginated operations", at.clone());
+                if p.has_more.is_some() {
+                    self.one("paginated operations with hasMore", at.clone());
+                }
+            }
+            None if takes_cursor(op) => self.one("operations taking a nextToken, not marked paginated (cursor or items not at the answer's top level, or several arrays)", at.clone()),
+            None => {}
+        }
+        self.params(op, &at);
+        match &op.response {
+            Response::None => self.one("operations without an answer body", at),
+            Response::Type(Ty::Named(_)) => self.one("answers that are a named model", at),
+            Response::Type(t) => self.one(
+                "answers that are not an object",
+                format!("{at}: {}", t.expr()),
+            ),
+            Response::Fields(_) => {}
+        }
+    }
+
+    fn params(&mut self, op: &Operation, at: &str) {
         for p in &op.params {
             let which = match (p.location, p.style, &p.ty) {
                 (Location::Query, None, Ty::Array(t))
@@ -213,7 +213,7 @@ fn blank(path: &str) -> String {
 }
 
 /// Whether a request field (at any depth) is named `nextToken`.
-fn takes_cursor(op: &crate::ir::Operation) -> bool {
+fn takes_cursor(op: &Operation) -> bool {
     let mut names = BTreeSet::new();
     op.params
         .iter()

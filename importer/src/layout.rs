@@ -99,22 +99,8 @@ fn key_of(line: &str) -> Option<String> {
 /// `models: {}` has none; any other flow mapping cannot be sliced. In `models:`, the entries
 /// after [`MODELS_MARKER`] are returned separately.
 pub fn entries(block: &Block, first_line: usize) -> Result<(Vec<Entry>, Vec<Entry>), SliceError> {
-    let mut lines = block.text.split_inclusive('\n');
-    let mut line_no = first_line;
-    // Skip the comments before the key, then the key line itself.
-    for line in lines.by_ref() {
-        line_no += 1;
-        if !line.starts_with([' ', '#']) && !line.trim().is_empty() {
-            let value = line.split_once(':').map_or("", |(_, v)| v).trim();
-            if !(value.is_empty() || value == "{}") {
-                return Err(SliceError {
-                    line: line_no - 1,
-                    what: "write this mapping in block style (one entry a line) so the importer can keep its entries".to_owned(),
-                });
-            }
-            break;
-        }
-    }
+    let (offset, mut line_no) = after_key_line(block, first_line)?;
+    let lines = block.text[offset..].split_inclusive('\n');
     let mut before = Vec::new();
     let mut after = Vec::new();
     let mut past_marker = false;
@@ -167,6 +153,27 @@ pub fn entries(block: &Block, first_line: usize) -> Result<(Vec<Entry>, Vec<Entr
     }
     flush(&mut current, &mut before, &mut after, past_marker);
     Ok((before, after))
+}
+
+/// Where the entries start: the byte offset after the block's key line (comments before it
+/// skipped), and that line's number. `key: {}` has no entries; other flow mappings are refused.
+fn after_key_line(block: &Block, first_line: usize) -> Result<(usize, usize), SliceError> {
+    let mut offset = 0;
+    for (i, line) in block.text.split_inclusive('\n').enumerate() {
+        offset += line.len();
+        if line.starts_with([' ', '#']) || line.trim().is_empty() {
+            continue;
+        }
+        let value = line.split_once(':').map_or("", |(_, v)| v).trim();
+        if !(value.is_empty() || value == "{}") {
+            return Err(SliceError {
+                line: first_line + i,
+                what: "write this mapping in block style (one entry a line) so the importer can keep its entries".to_owned(),
+            });
+        }
+        return Ok((offset, first_line + i + 1));
+    }
+    Ok((offset, first_line))
 }
 
 /// The comment lines before an entry, from the first comment on.

@@ -308,9 +308,6 @@ impl Merger {
                     out.insert((*name).to_owned(), text.clone());
                 }
                 Some(e) if self.same_source => {
-                    if std::env::var("IMPORTER_DEBUG").is_ok() {
-                        eprintln!("=== HAVE\n{}=== WANT\n{}", e.text, text);
-                    }
                     self.notes.push(format!(
                         "{kind} {name}: edited by hand (differs from the same wheel); kept"
                     ));

@@ -227,4 +227,44 @@ mod tests {
         assert_eq!(block("{x}"), "\"{x}\"");
         assert_eq!(quoted("a\"b\\\u{1}"), "\"a\\\"b\\\\\\u0001\"");
     }
+
+    #[test]
+    fn scalars_read_back_as_written() {
+        let tricky = [
+            "operatorId",
+            "x-client-token",
+            "map<string, any>",
+            "true",
+            "Off",
+            "~",
+            "1.0",
+            "12",
+            "-x",
+            ": x",
+            "a: b",
+            "a #b",
+            "{x}",
+            "[x]",
+            "中文",
+            "\"q\"",
+            "back\\slash",
+            "tab\t",
+            "/v1.0/a/{id}",
+            "/v1.0/a/b ",
+            "",
+            " lead",
+            "é",
+            "line\nbreak",
+            "null",
+            "y",
+        ];
+        for s in tricky {
+            let doc = format!("f: {{ k: {} }}\nb: {}\n{}: 1\n", flow(s), block(s), flow(s));
+            let v: serde_yaml::Value =
+                serde_yaml::from_str(&doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
+            assert_eq!(v["f"]["k"].as_str(), Some(s), "flow {doc}");
+            assert_eq!(v["b"].as_str(), Some(s), "block {doc}");
+            assert!(v.get(s).is_some(), "key {doc}");
+        }
+    }
 }

@@ -44,11 +44,24 @@ fn response(name: &'static str, body: Option<&'static str>) -> Class {
     c(name, fields)
 }
 
-/// The operations of `demo 1.0`; `upstream` is a later version of the package (one field
-/// added, one operation added, one removed).
-fn demo_1_0(upstream: bool) -> (String, String) {
-    const V: &str = "demo_1.0";
-    let mut classes = vec![
+const V: &str = "demo_1.0";
+
+/// The classes of `demo 1.0`, one group per trap.
+fn demo_classes() -> Vec<Class> {
+    [
+        path_and_answer_classes(),
+        query_classes(),
+        body_classes(),
+        model_classes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// GetItem, DeleteItem, addGroupMember, GetBlock, GetBlockById.
+fn path_and_answer_classes() -> Vec<Class> {
+    vec![
         // GetItem: a path parameter, a non-camelCase answer field, a file stream.
         headers("GetItemHeaders", vec![]),
         c(
@@ -84,6 +97,12 @@ fn demo_1_0(upstream: bool) -> (String, String) {
         response("GetBlockResponse", None),
         headers("GetBlockByIdHeaders", vec![]),
         response("GetBlockByIdResponse", Some("Dict[str, Any]")),
+    ]
+}
+
+/// QueryThings.
+fn query_classes() -> Vec<Class> {
+    vec![
         // QueryThings: a GET with a body, query arrays flattened / JSON / comma, objects in the query.
         headers("QueryThingsHeaders", vec![]),
         c("QueryThingsRequestExt", vec![("key", "key", "str", false)]),
@@ -130,6 +149,12 @@ fn demo_1_0(upstream: bool) -> (String, String) {
             ],
         ),
         response("QueryThingsResponse", Some("QueryThingsResponseBody")),
+    ]
+}
+
+/// SaveRules, BatchCreate, GetToken.
+fn body_classes() -> Vec<Class> {
+    vec![
         // SaveRules: a JSON string inside the JSON body.
         headers("SaveRulesHeaders", vec![]),
         c("SaveRulesRequestRules", vec![("name", "name", "str", true)]),
@@ -165,6 +190,12 @@ fn demo_1_0(upstream: bool) -> (String, String) {
             vec![("access_token", "accessToken", "str", false)],
         ),
         response("GetTokenResponse", Some("GetTokenResponseBody")),
+    ]
+}
+
+/// ListSpaces, GetSpace: named and recursive models.
+fn model_classes() -> Vec<Class> {
+    vec![
         // ListSpaces: the cursor inside a body object; recursive and self-referencing models.
         headers("ListSpacesHeaders", vec![]),
         c(
@@ -210,7 +241,11 @@ fn demo_1_0(upstream: bool) -> (String, String) {
         // GetSpace: the answer is a named model itself.
         headers("GetSpaceHeaders", vec![]),
         response("GetSpaceResponse", Some("SpaceModel")),
-    ];
+    ]
+}
+
+/// The methods of `demo 1.0`.
+fn demo_methods() -> Vec<Method> {
     let item = Method::new(
         "get_item",
         "GetItem",
@@ -218,7 +253,7 @@ fn demo_1_0(upstream: bool) -> (String, String) {
         "/v1.0/demo/items/{item_id}",
         "GetItemResponse",
     );
-    let mut methods = vec![
+    vec![
         Method {
             path_args: vec!["item_id"],
             headers: Some("GetItemHeaders"),
@@ -372,7 +407,14 @@ fn demo_1_0(upstream: bool) -> (String, String) {
                 "GetSpaceResponse",
             )
         },
-    ];
+    ]
+}
+
+/// The `client.py` and `models.py` of `demo 1.0`; `upstream` is a later version of the package
+/// (one answer field added, one operation added, one removed).
+fn demo_1_0(upstream: bool) -> (String, String) {
+    let mut classes = demo_classes();
+    let mut methods = demo_methods();
     if upstream {
         // A new answer field, a new operation; BatchCreate is gone.
         classes[1].fields.push(("title", "title", "str", false));
@@ -510,9 +552,15 @@ fn param<'o>(
         .unwrap_or_else(|| panic!("no param {wire} in {}", o.name))
 }
 
+/// The fixture wheel, read once.
+fn fixture_wheel() -> &'static Wheel {
+    static WHEEL: std::sync::OnceLock<Wheel> = std::sync::OnceLock::new();
+    WHEEL.get_or_init(|| read(demo_wheel(false)))
+}
+
 #[test]
-fn every_trap_of_the_package_is_read() {
-    let w = read(demo_wheel(false));
+fn versions_modules_and_exclusions() {
+    let w = fixture_wheel();
     assert_eq!(w.source, "alibabacloud-dingtalk 1.2.3");
     assert_eq!(w.files_read, 8);
     let modules: Vec<&str> = w.services.iter().map(|s| s.module.as_str()).collect();
@@ -521,6 +569,13 @@ fn every_trap_of_the_package_is_read() {
         ["ai_paas_1_0", "demo_1_0", "demo_2_0", "micro_app_1_0"],
         "two versions of demo; aiPaaS overridden"
     );
+    assert_eq!(
+        (
+            w.services[0].product.as_str(),
+            w.services[0].module_override
+        ),
+        ("aiPaaS", true)
+    );
     // Junk left out, and listed.
     assert_eq!(w.excluded.len(), 1);
     assert!(w.excluded[0].0.contains("AyunTest"));
@@ -528,24 +583,53 @@ fn every_trap_of_the_package_is_read() {
         .operations
         .iter()
         .all(|o| o.name != "AyunTest"));
+    assert!(w.services[3]
+        .operations
+        .iter()
+        .any(|o| o.name == "ListApps"));
+    // Names as DingTalk spells them.
+    assert_eq!(op(w, "demo_1_0", "addGroupMember").method, "POST");
+}
 
-    let get = op(&w, "demo_1_0", "GetItem");
+#[test]
+fn path_templates_placeholders_and_auth() {
+    let w = fixture_wheel();
+    let get = op(w, "demo_1_0", "GetItem");
     assert_eq!(
         get.path, "/v1.0/demo/items/{itemId}",
         "snake_case placeholder mapped back"
     );
+    assert_eq!(
+        (param(get, "itemId").location, param(get, "itemId").required),
+        (Location::Path, true)
+    );
+    let del = op(w, "demo_1_0", "DeleteItem");
+    assert_eq!(del.path, get.path, "one template, two methods");
+    assert_eq!(
+        op(w, "demo_1_0", "GetBlock").path,
+        "/v1.0/demo/docs/{docKey}/blocks/{blockId}"
+    );
+    assert_eq!(
+        op(w, "demo_1_0", "GetBlockById").path,
+        "/v1.0/demo/docs/{documentId}/blocks/{blockId}"
+    );
+    assert!(op(w, "demo_1_0", "GetToken").anonymous);
+    assert!(!get.anonymous);
+}
+
+#[test]
+fn wire_names_headers_and_answers() {
+    let w = fixture_wheel();
+    let get = op(w, "demo_1_0", "GetItem");
     let Response::Fields(f) = &get.response else {
-        panic!()
+        panic!("{:?}", get.response)
     };
     let item = f[0].ty.fields().unwrap();
     assert_eq!(item[0].wire, "client_id", "non-camelCase wire names kept");
     assert!(!item[0].required, "answer fields are never required");
     assert_eq!(item[1].ty, Ty::String, "BinaryIO is text on the wire");
-    let del = op(&w, "demo_1_0", "DeleteItem");
-    assert_eq!(del.path, get.path, "one template, two methods");
-    assert_eq!(del.response, Response::None);
-
-    let add = op(&w, "demo_1_0", "addGroupMember");
+    assert_eq!(op(w, "demo_1_0", "DeleteItem").response, Response::None);
+    let add = op(w, "demo_1_0", "addGroupMember");
     assert_eq!(param(add, "max_tokens").ty, Ty::Int64);
     assert_eq!(param(add, "x-client-token").location, Location::Header);
     assert!(add
@@ -553,33 +637,40 @@ fn every_trap_of_the_package_is_read() {
         .iter()
         .all(|p| p.wire != "x-acs-dingtalk-access-token"));
     assert_eq!(add.response, Response::Type(Ty::Boolean));
-
     assert_eq!(
-        op(&w, "demo_1_0", "GetBlock").path,
-        "/v1.0/demo/docs/{docKey}/blocks/{blockId}"
-    );
-    assert_eq!(
-        op(&w, "demo_1_0", "GetBlockById").path,
-        "/v1.0/demo/docs/{documentId}/blocks/{blockId}"
-    );
-    assert_eq!(
-        op(&w, "demo_1_0", "GetBlock").response,
+        op(w, "demo_1_0", "GetBlock").response,
         Response::Type(Ty::Any),
         "JSON answer without a model"
     );
     assert_eq!(
-        op(&w, "demo_1_0", "GetBlockById").response,
+        op(w, "demo_1_0", "GetBlockById").response,
         Response::Type(Ty::Any),
         "Dict[str, Any]"
     );
+    assert_eq!(
+        op(w, "demo_1_0", "GetSpace").response,
+        Response::Type(Ty::Named("SpaceModel".into()))
+    );
+    let batch = op(w, "demo_1_0", "BatchCreate");
+    assert_eq!(
+        batch.response,
+        Response::Type(Ty::Array(Box::new(Ty::Named(
+            "BatchCreateResponseBody".into()
+        ))))
+    );
+}
 
-    let q = op(&w, "demo_1_0", "QueryThings");
+#[test]
+fn query_styles_bodies_and_get_with_body() {
+    let w = fixture_wheel();
+    let q = op(w, "demo_1_0", "QueryThings");
     assert_eq!(q.method, "GET");
     assert_eq!(
         param(q, "filter").location,
         Location::Body,
         "a GET with a body"
     );
+    assert_eq!(param(q, "filter").ty, Ty::Any);
     assert_eq!(
         (param(q, "ids").style, &param(q, "ids").ty),
         (None, &Ty::Array(Box::new(Ty::String)))
@@ -593,7 +684,26 @@ fn every_trap_of_the_package_is_read() {
     assert_eq!(param(q, "names").style, Some(Style::Comma));
     assert_eq!(param(q, "option").style, Some(Style::Json));
     assert!(matches!(param(q, "option").ty, Ty::Object(_)));
-    let p = q.pagination.as_ref().expect("paginated");
+    let rules = param(op(w, "demo_1_0", "SaveRules"), "rules");
+    assert_eq!(
+        (rules.location, rules.style, rules.required),
+        (Location::Body, Some(Style::Json), true)
+    );
+    let body = param(op(w, "demo_1_0", "BatchCreate"), "body");
+    assert_eq!(
+        (body.location, body.style),
+        (Location::Body, Some(Style::Whole))
+    );
+    assert!(matches!(&body.ty, Ty::Array(t) if matches!(**t, Ty::Object(_))));
+}
+
+#[test]
+fn pagination_markers() {
+    let w = fixture_wheel();
+    let p = op(w, "demo_1_0", "QueryThings")
+        .pagination
+        .clone()
+        .expect("paginated");
     assert_eq!(
         (
             p.cursor.as_str(),
@@ -603,30 +713,9 @@ fn every_trap_of_the_package_is_read() {
         ),
         ("nextToken", Some("maxResults"), "list", Some("hasMore"))
     );
-
-    let rules = param(op(&w, "demo_1_0", "SaveRules"), "rules");
-    assert_eq!(
-        (rules.location, rules.style, rules.required),
-        (Location::Body, Some(Style::Json), true)
-    );
-
-    let batch = op(&w, "demo_1_0", "BatchCreate");
-    assert_eq!(param(batch, "body").style, Some(Style::Whole));
-    assert_eq!(
-        batch.response,
-        Response::Type(Ty::Array(Box::new(Ty::Named(
-            "BatchCreateResponseBody".into()
-        ))))
-    );
-
-    let token = op(&w, "demo_1_0", "GetToken");
-    assert!(token.anonymous);
-    assert!(!op(&w, "demo_1_0", "GetItem").anonymous);
-
-    let spaces = op(&w, "demo_1_0", "ListSpaces");
-    let p = spaces
+    let p = op(w, "demo_1_0", "ListSpaces")
         .pagination
-        .as_ref()
+        .clone()
         .expect("cursor inside a body object");
     assert_eq!(
         (
@@ -642,11 +731,13 @@ fn every_trap_of_the_package_is_read() {
             None
         )
     );
-    assert_eq!(
-        op(&w, "demo_1_0", "GetSpace").response,
-        Response::Type(Ty::Named("SpaceModel".into()))
-    );
-    let demo = &w.services[1];
+    assert_eq!(op(w, "demo_1_0", "GetItem").pagination, None);
+}
+
+#[test]
+fn recursive_and_shared_classes_are_named_models() {
+    let w = fixture_wheel();
+    let demo = w.services.iter().find(|s| s.module == "demo_1_0").unwrap();
     let models: Vec<&str> = demo.models.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(
         models,
@@ -655,14 +746,15 @@ fn every_trap_of_the_package_is_read() {
             "DentryModel",
             "Node",
             "SpaceModel"
-        ],
-        "recursive and shared classes are named models"
+        ]
     );
     let node = demo.models.iter().find(|m| m.name == "Node").unwrap();
     assert_eq!(
         node.fields[0].ty,
         Ty::Array(Box::new(Ty::Named("Node".into())))
     );
+    let space = demo.models.iter().find(|m| m.name == "SpaceModel").unwrap();
+    assert_eq!(space.fields[1].ty, Ty::Named("DentryModel".into()));
 }
 
 const CURATED: &str = "# Hand-written: kept by the importer.
