@@ -174,15 +174,21 @@ impl Merger {
         let mut out = String::new();
         let mut line = 1;
         let mut wrote = BTreeSet::new();
+        // A missing `source` (and `module`) goes after the last of the file's header keys.
+        let header_end = blocks.iter().rposition(|b| {
+            matches!(
+                b.key.as_deref(),
+                Some("service" | "version" | "title" | "base_url" | "source" | "module")
+            )
+        });
         for (i, block) in blocks.iter().enumerate() {
             let key = block.key.as_deref().unwrap_or("");
             let prefix = &block.text[..prefix_len(&block.text)];
             match key {
                 "source" => out.push_str(&format!("{prefix}source: {}\n", yaml::block(source))),
                 "models" => {
-                    let text = self.models(block, line, models)?;
                     out.push_str(prefix);
-                    out.push_str(&text);
+                    out.push_str(&self.models(block, line, models)?);
                 }
                 "operations" => {
                     if !wrote.contains("models") {
@@ -190,40 +196,46 @@ impl Merger {
                         out.push('\n');
                         wrote.insert("models");
                     }
-                    let text = self.operations(block, line, ops)?;
                     out.push_str(prefix);
-                    out.push_str(&text);
+                    out.push_str(&self.operations(block, line, ops)?);
                 }
                 _ => out.push_str(&block.text),
             }
             wrote.insert(key);
             line += block.text.matches('\n').count();
-            // `source` (and `module`) go right after `base_url` when the file has none yet.
-            let next_is_header = blocks
-                .get(i + 1)
-                .is_some_and(|b| matches!(b.key.as_deref(), Some("source" | "module")));
-            if key == "base_url" && !next_is_header {
-                if !blocks.iter().any(|b| b.key.as_deref() == Some("source")) {
-                    out.push_str(&format!("source: {}\n", yaml::block(source)));
-                    self.changes.push(format!("source: {source}"));
-                    wrote.insert("source");
-                }
-                if service.module_override && scalar(blocks, "module").is_none() {
-                    out.push_str(&format!("module: {}\n", service.module));
-                }
+            if Some(i) == header_end {
+                self.missing_header_keys(&mut out, service, source, blocks);
             }
         }
-        if scalar(blocks, "source")
-            .as_deref()
-            .is_some_and(|s| s != source)
-        {
+        if scalar(blocks, "source").is_some_and(|s| s != source) {
             self.changes.push(format!("source: {source}"));
         }
         if !wrote.contains("operations") {
+            if !wrote.contains("models") {
+                out.push('\n');
+                out.push_str(&self.models(&empty("models"), 0, models)?);
+            }
             out.push('\n');
             out.push_str(&self.operations(&empty("operations"), 0, ops)?);
         }
         Ok(out)
+    }
+
+    /// `source:` (and `module:` where the name is overridden) when the file has none yet.
+    fn missing_header_keys(
+        &mut self,
+        out: &mut String,
+        service: &Service,
+        source: &str,
+        blocks: &[Block],
+    ) {
+        if scalar(blocks, "source").is_none() {
+            out.push_str(&format!("source: {}\n", yaml::block(source)));
+            self.changes.push(format!("source: {source}"));
+        }
+        if service.module_override && scalar(blocks, "module").is_none() {
+            out.push_str(&format!("module: {}\n", service.module));
+        }
     }
 
     fn models(
@@ -361,5 +373,45 @@ fn empty(key: &str) -> Block {
     Block {
         key: Some(key.to_owned()),
         text: format!("{key}: {{}}\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Operation, Response};
+
+    fn service() -> Service {
+        Service {
+            product: "demo".into(),
+            version: "1.0".into(),
+            module: "demo_1_0".into(),
+            module_override: false,
+            operations: vec![Operation {
+                name: "Ping".into(),
+                method: "GET".into(),
+                path: "/v1.0/demo/ping".into(),
+                anonymous: false,
+                params: Vec::new(),
+                response: Response::None,
+                pagination: None,
+                origin: String::new(),
+            }],
+            models: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn source_and_missing_blocks_are_added_to_a_hand_written_file() {
+        let hand = "# Mine.\nservice: demo\nversion: \"1.0\"\ntitle: Demo\n\n# trailing words\n";
+        let merged = merge(&service(), "pkg 1", Some(hand)).unwrap();
+        assert_eq!(
+            merged.text,
+            "# Mine.\nservice: demo\nversion: \"1.0\"\ntitle: Demo\nsource: pkg 1\n\n# trailing words\n\nmodels: {}\n\noperations:\n  Ping:\n    origin: imported\n    method: GET\n    path: /v1.0/demo/ping\n    response: none\n"
+        );
+        assert_eq!(merged.changes, ["source: pkg 1", "operation Ping: added"]);
+        let again = merge(&service(), "pkg 1", Some(&merged.text)).unwrap();
+        assert_eq!(again.text, merged.text);
+        assert!(again.changes.is_empty());
     }
 }
