@@ -3,8 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::client::{Assign, BodyKind, Method, Target};
+use crate::examples::{self, ModuleExamples};
 use crate::exclusions;
-use crate::ir::{Field, Location, Model, Operation, Param, Response, Service, Style, Ty};
+use crate::ir::{Example, Field, Location, Model, Operation, Param, Response, Service, Style, Ty};
 use crate::models::{Class, Classes, PyField, PyType};
 use crate::pagination;
 use crate::problem::Problem;
@@ -18,6 +19,7 @@ pub fn service(
     dir: &str,
     methods: &[Method],
     classes: &Classes,
+    examples: Option<&ModuleExamples>,
     found: &mut Findings,
 ) -> Option<Service> {
     let client = format!("{dir}/client.py");
@@ -38,6 +40,7 @@ pub fn service(
     let named = named_classes(classes, &sync);
     let mut x = Extractor {
         models_file: &models,
+        examples,
         classes,
         named: &named,
         problems: &mut found.problems,
@@ -166,6 +169,7 @@ fn on_cycle(classes: &Classes, start: &str) -> bool {
 
 struct Extractor<'a> {
     models_file: &'a str,
+    examples: Option<&'a ModuleExamples>,
     classes: &'a Classes,
     named: &'a BTreeSet<String>,
     problems: &'a mut Vec<Problem>,
@@ -338,6 +342,7 @@ impl Extractor<'_> {
                 style: None,
                 ty: Ty::String,
                 required: true,
+                example: None,
             });
             rest = &rest[close + 1..];
         }
@@ -393,11 +398,17 @@ impl Extractor<'_> {
                 ));
                 return None;
             }
+            let class = match a.target {
+                Target::Header => m.headers.as_deref(),
+                _ => m.request.as_deref(),
+            };
+            let ty = self.ty(&field.ty, false);
             params.push(Param {
                 wire: a.wire.clone(),
                 location,
                 style,
-                ty: self.ty(&field.ty, false),
+                example: self.example(class.unwrap_or_default(), &field.wire, &ty),
+                ty,
                 required: field.required,
             });
         }
@@ -437,6 +448,7 @@ impl Extractor<'_> {
             style: Some(Style::Whole),
             ty: self.ty(&field.ty, false),
             required: field.required,
+            example: None,
         })
     }
 
@@ -504,14 +516,22 @@ impl Extractor<'_> {
         let Some(c) = self.class(class, self.models_file, 0).cloned() else {
             return Vec::new();
         };
-        c.fields
-            .iter()
-            .map(|f| Field {
+        let mut out = Vec::new();
+        for f in &c.fields {
+            let ty = self.ty(&f.ty, answer);
+            out.push(Field {
                 wire: f.wire.clone(),
-                ty: self.ty(&f.ty, answer),
+                example: self.example(class, &f.wire, &ty),
+                ty,
                 required: f.required && !answer,
-            })
-            .collect()
+            });
+        }
+        out
+    }
+
+    /// The Node package's example for a field, if it gives one that fits.
+    fn example(&self, class: &str, wire: &str, ty: &Ty) -> Option<Example> {
+        examples::typed(self.examples, class, wire, ty)
     }
 
     /// The named models the operations use (transitively), by name. A model only answers

@@ -59,6 +59,19 @@ impl Ty {
     }
 }
 
+/// An example value (from the Node package), of a scalar type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Example {
+    /// A string.
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A number.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
 /// A field of a model, an inline object or a response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -68,6 +81,8 @@ pub struct Field {
     pub ty: Ty,
     /// Whether the package marks it required.
     pub required: bool,
+    /// An example value, when the Node package gives one that fits the type.
+    pub example: Option<Example>,
 }
 
 /// Where a parameter goes.
@@ -130,6 +145,8 @@ pub struct Param {
     pub ty: Ty,
     /// Required (path parameters always are).
     pub required: bool,
+    /// An example value, when the Node package gives one that fits the type.
+    pub example: Option<Example>,
 }
 
 /// The 2xx answer.

@@ -9,6 +9,7 @@
 
 pub mod client;
 pub mod diff;
+pub mod examples;
 pub mod exclusions;
 pub mod extract;
 pub mod facts;

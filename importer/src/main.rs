@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use dingtalk_openapi_importer::examples::Examples;
 use dingtalk_openapi_importer::{exclusions, facts, plan, wheel, FilePlan};
 
 const USAGE: &str =
@@ -22,6 +23,7 @@ the importer does not understand, 2 usage or I/O error";
 struct Args {
     wheel: PathBuf,
     out: PathBuf,
+    examples: Option<PathBuf>,
     check: bool,
     quiet: bool,
 }
@@ -34,10 +36,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         None => return Err("missing command `import`".to_owned()),
     }
     let (mut wheel, mut out, mut check, mut quiet) = (None, None, false, false);
+    let mut examples = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--wheel" => wheel = Some(args.next().ok_or("`--wheel` needs a file")?),
             "--out" => out = Some(args.next().ok_or("`--out` needs a folder")?),
+            "--examples" => {
+                examples = Some(args.next().ok_or("`--examples` needs a folder")?.into())
+            }
             "--check" => check = true,
             "--quiet" => quiet = true,
             "-h" | "--help" => return Err(String::new()),
@@ -47,6 +53,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     Ok(Args {
         wheel: wheel.ok_or("missing `--wheel FILE`")?.into(),
         out: out.ok_or("missing `--out DIR`")?.into(),
+        examples,
         check,
         quiet,
     })
@@ -77,7 +84,11 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let started = Instant::now();
     let file =
         std::fs::File::open(&args.wheel).map_err(|e| format!("{}: {e}", args.wheel.display()))?;
-    let wheel = match wheel::read(std::io::BufReader::new(file)) {
+    let examples = match &args.examples {
+        Some(dir) => Some(Examples::read(dir)?),
+        None => None,
+    };
+    let wheel = match wheel::read_with_examples(std::io::BufReader::new(file), examples.as_ref()) {
         Ok(w) => w,
         Err(problems) => {
             for p in &problems {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Seek};
 
 use crate::client;
+use crate::examples::Examples;
 use crate::extract::{self, Findings};
 use crate::ir::Service;
 use crate::models;
@@ -16,7 +17,8 @@ pub const PACKAGE: &str = "alibabacloud_dingtalk";
 /// What a wheel holds, in the spec's terms.
 #[derive(Debug, Clone)]
 pub struct Wheel {
-    /// `alibabacloud-dingtalk <version>`, from the package's `__version__`.
+    /// `alibabacloud-dingtalk <version>`, from the package's `__version__` (and the examples'
+    /// package, when given).
     pub source: String,
     /// One service per service-version module, by module name.
     pub services: Vec<Service>,
@@ -38,6 +40,14 @@ struct Module {
 /// Reads every `client.py` and `models.py` of the wheel. Any line the importer does not
 /// understand is a problem; when there is one, the wheel is not imported.
 pub fn read<R: Read + Seek>(archive: R) -> Result<Wheel, Vec<Problem>> {
+    read_with_examples(archive, None)
+}
+
+/// [`read`], with example values from the Node package attached to the fields they fit.
+pub fn read_with_examples<R: Read + Seek>(
+    archive: R,
+    examples: Option<&Examples>,
+) -> Result<Wheel, Vec<Problem>> {
     let (version, modules) = files(archive)?;
     let mut found = Findings::default();
     let mut services = Vec::new();
@@ -57,7 +67,13 @@ pub fn read<R: Read + Seek>(archive: R) -> Result<Wheel, Vec<Problem>> {
         found.problems.extend(problems);
         let (methods, problems) = client::parse(&format!("{path}/client.py"), &lines(client_src));
         found.problems.extend(problems);
-        if let Some(service) = extract::service(&path, &methods, &classes, &mut found) {
+        if let Some(service) = extract::service(
+            &path,
+            &methods,
+            &classes,
+            examples.and_then(|e| e.module(dir)),
+            &mut found,
+        ) {
             services.push(service);
         }
     }
@@ -71,8 +87,12 @@ pub fn read<R: Read + Seek>(archive: R) -> Result<Wheel, Vec<Problem>> {
     if !found.problems.is_empty() {
         return Err(found.problems);
     }
+    let mut source = format!("alibabacloud-dingtalk {version}");
+    if let Some(e) = examples {
+        source.push_str(&format!(", examples from {}", e.source));
+    }
     Ok(Wheel {
-        source: format!("alibabacloud-dingtalk {version}"),
+        source,
         services,
         excluded: found.excluded,
         notes: found.notes,

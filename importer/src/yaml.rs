@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::ir::{Field, Model, Operation, Pagination, Param, Response};
+use crate::ir::{Example, Field, Model, Operation, Pagination, Param, Response};
 
 /// Words YAML 1.1 or 1.2 may read as something other than a string.
 const RESERVED: &[&str] = &[
@@ -33,7 +33,10 @@ pub fn block(s: &str) -> String {
     let starts_ok = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '/');
     let chars_ok = s.chars().all(|c| {
         c.is_ascii_alphanumeric()
-            || matches!(c, '_' | '.' | '-' | '<' | '>' | '/' | '{' | '}' | ',' | ' ')
+            || matches!(
+                c,
+                '_' | '.' | '-' | '<' | '>' | '/' | '{' | '}' | ',' | ' ' | '@'
+            )
     });
     let spaces_ok = !s.ends_with(' ') && !s.contains("  ") && !s.contains(" #");
     if starts_ok && chars_ok && spaces_ok && !is_reserved(s) {
@@ -67,6 +70,16 @@ fn quoted(s: &str) -> String {
     out
 }
 
+/// An example value as a YAML scalar of its type (strings always read back as strings).
+fn example(e: &Example) -> String {
+    match e {
+        Example::Str(s) => flow(s),
+        Example::Int(i) => i.to_string(),
+        Example::Float(f) => format!("{f:?}"),
+        Example::Bool(b) => b.to_string(),
+    }
+}
+
 fn pad(out: &mut String, indent: usize) {
     out.extend(std::iter::repeat_n(' ', indent));
 }
@@ -76,6 +89,9 @@ fn field(out: &mut String, indent: usize, f: &Field) {
     let mut attrs = vec![("type", flow(&f.ty.expr()))];
     if f.required {
         attrs.push(("required", "true".to_owned()));
+    }
+    if let Some(e) = &f.example {
+        attrs.push(("example", example(e)));
     }
     entry(out, indent, &f.wire, &attrs, f.ty.fields());
 }
@@ -129,6 +145,9 @@ fn param(out: &mut String, p: &Param) {
     attrs.push(("type", flow(&p.ty.expr())));
     if p.required {
         attrs.push(("required", "true".to_owned()));
+    }
+    if let Some(e) = &p.example {
+        attrs.push(("example", example(e)));
     }
     entry(out, 6, &p.wire, &attrs, p.ty.fields());
 }
@@ -225,6 +244,8 @@ mod tests {
         assert_eq!(block("map<string, any>"), "map<string, any>");
         assert_eq!(block("a: b"), "\"a: b\"");
         assert_eq!(block("{x}"), "\"{x}\"");
+        assert_eq!(block("a 1, b from @c/d 2"), "a 1, b from @c/d 2");
+        assert_eq!(block("@x"), "\"@x\"");
         assert_eq!(quoted("a\"b\\\u{1}"), "\"a\\\"b\\\\\\u0001\"");
     }
 

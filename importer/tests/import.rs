@@ -985,3 +985,106 @@ fn a_construct_not_understood_fails_the_import_with_its_location() {
     assert!(out.contains("nothing written"), "{out}");
     assert_eq!(std::fs::read_dir(dir.join("spec")).unwrap().count(), 0);
 }
+
+/// A Node package folder with `@example`s for a few demo 1.0 fields.
+fn node_package(dir: &Path) -> PathBuf {
+    let package = dir.join("npm/package");
+    std::fs::create_dir_all(package.join("src/demo_1_0")).unwrap();
+    std::fs::write(
+        package.join("package.json"),
+        "{\n  \"name\": \"@alicloud/dingtalk\",\n  \"version\": \"0.9.0\",\n}\n",
+    )
+    .unwrap();
+    let class = |name: &str, props: &[(&str, &str, &str)]| {
+        let mut s = format!("export class {name} extends $tea.Model {{\n");
+        for (prop, ty, example) in props {
+            s.push_str(&format!("  /**\n   * @remarks\n   * 说明\n   * \n   * @example\n   * {example}\n   */\n  {prop}?: {ty};\n"));
+        }
+        s.push_str("  static names(): { [key: string]: string } {\n    return {\n");
+        for (prop, _, _) in props {
+            let wire = match *prop {
+                "maxTokens" => "max_tokens",
+                "clientId" => "client_id",
+                other => other,
+            };
+            s.push_str(&format!("      {prop}: '{wire}',\n"));
+        }
+        s.push_str("    };\n  }\n\n  static types(): { [key: string]: any } {\n    return {\n");
+        for (prop, ty, _) in props {
+            s.push_str(&format!("      {prop}: '{ty}',\n"));
+        }
+        s.push_str("    };\n  }\n}\n\n");
+        s
+    };
+    let ts = class("GetTokenRequest", &[("appKey", "string", "dingxxxx")])
+        + &class(
+            "AddGroupMemberRequest",
+            &[
+                ("maxTokens", "number", "512"),
+                ("userIds", "string[]", "[\"a\"]"),
+            ],
+        )
+        + &class(
+            "GetItemResponseBodyItem",
+            &[("subject", "string", "标题"), ("clientId", "string", "c1")],
+        )
+        + &class(
+            "QueryThingsResponseBody",
+            &[
+                ("hasMore", "boolean", "true"),
+                ("nextToken", "string", "12345"),
+            ],
+        );
+    std::fs::write(package.join("src/demo_1_0/client.ts"), ts).unwrap();
+    package
+}
+
+#[test]
+fn example_values_come_from_the_node_package() {
+    let dir = scratch("examples");
+    let package = node_package(&dir);
+    let path = dir.join("fixture.whl");
+    std::fs::write(&path, demo_wheel(false)).unwrap();
+    let run = |check: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dingtalk-openapi-importer"));
+        cmd.args(["import", "--wheel"])
+            .arg(&path)
+            .arg("--examples")
+            .arg(&package)
+            .arg("--out")
+            .arg(dir.join("spec"));
+        if check {
+            cmd.arg("--check");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (code, out) = run(false);
+    assert_eq!(code, Some(0), "{out}");
+    let text = spec(&dir, "demo_1_0.yaml");
+    for expected in [
+        "source: alibabacloud-dingtalk 1.2.3, examples from @alicloud/dingtalk 0.9.0\n",
+        "      appKey: { in: body, type: string, required: true, example: dingxxxx }\n",
+        "      max_tokens: { in: body, type: int64, example: 512 }\n",
+        "      userIds: { in: body, type: array<string>, required: true }\n",
+        "            subject: { type: string }\n",
+        "            client_id: { type: string, example: c1 }\n",
+        "        hasMore: { type: boolean, example: true }\n",
+        "        nextToken: { type: string, example: \"12345\" }\n",
+    ] {
+        assert!(
+            text.contains(expected),
+            "missing:\n{expected}\n--- in ---\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("标题") && !text.contains("说明"),
+        "no text in other scripts, no remarks"
+    );
+    let (code, out) = run(true);
+    assert_eq!(code, Some(0), "the same inputs are up to date: {out}");
+}
