@@ -78,7 +78,8 @@ async fn harness() -> Harness {
     let client = Client::builder(AccessToken::new(TOKEN))
         .base_url(server.base_url())
         .operation_timeout(Some(Duration::from_secs(10)))
-        .build();
+        .build()
+        .unwrap();
     Harness { server, client }
 }
 
@@ -153,6 +154,12 @@ fn assert_request(r: &Recorded, want: Expect<'_>) {
         None => {
             assert_eq!(r.header("content-type"), None, "no body, no content type");
             assert!(r.body.is_empty(), "unexpected body {:?}", r.body);
+            // As both official SDKs send it: gateways may answer 411 without it.
+            let length: &[&str] = match r.method.as_str() {
+                "POST" | "PUT" | "PATCH" => &["0"],
+                _ => &[],
+            };
+            assert_eq!(r.header_values("content-length"), length, "{}", r.method);
         }
     }
 }
@@ -1172,6 +1179,246 @@ mod fixture_services {
         let rule = out.r#match.expect("match");
         assert_eq!(rule.r#type, Some(RuleType::V2fa));
         assert_eq!(rule.self_, ex["match"]["self"].as_bool());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers and headers as the official SDKs treat them
+// ---------------------------------------------------------------------------------------------
+
+/// Odd answers and repeated headers, handled as the official SDKs' DingTalk gateway handles them:
+/// 204 is success, an object answer must be an object, an empty 200 is not JSON, an error body
+/// is an error whatever the status, and a header has one value.
+mod official_sdk_parity {
+    use super::*;
+    use dingtalk_openapi::runtime::{Endpoint, Method};
+    use dingtalk_openapi::wiki_2_0::{GetMineWorkspaceResponse, GetWorkspaceError};
+    use dingtalk_openapi::InvalidResponse;
+
+    fn invalid<O: Debug, E: Debug>(result: Result<O, Error<E>>) -> InvalidResponse {
+        match result {
+            Err(Error::InvalidResponse(e)) => e,
+            other => panic!("expected an invalid answer, got {other:?}"),
+        }
+    }
+
+    /// Any code, kept as sent.
+    #[derive(Debug, Clone, PartialEq)]
+    struct AnyCode(String);
+
+    impl ErrorKind for AnyCode {
+        fn from_code(code: &str) -> Self {
+            AnyCode(code.to_owned())
+        }
+    }
+
+    /// An object answer that is other JSON is invalid: serde's derived decoder would fill the
+    /// struct from an array by position and report success.
+    #[tokio::test]
+    async fn other_json_than_an_object_is_an_invalid_answer() {
+        let h = harness().await;
+        let workspace = example(WIKI, "GetMineWorkspace")["workspace"].clone();
+        let answers = [
+            (json!([workspace]), "array"),
+            (json!(true), "boolean"),
+            (json!("workspace"), "string"),
+            (json!(null), "null"),
+            (json!(7), "number"),
+        ];
+        for (body, kind) in &answers {
+            h.reply(Reply::json(200, body.clone()).header("x-acs-request-id", "req-arr"));
+            let e = invalid(h.client.wiki_2_0().get_mine_workspace("u").send().await);
+            assert_eq!((e.status, e.request_id.as_deref()), (200, Some("req-arr")));
+            assert!(e.reason.contains(kind), "{kind}: {}", e.reason);
+            assert!(e.reason.contains("not the JSON object"), "{}", e.reason);
+        }
+        assert_eq!(h.server.hits(), answers.len(), "not retried");
+    }
+
+    /// An operation whose answer is not an object (`non_object_response`, for the spec's
+    /// boolean, array or `any` answers) decodes that JSON, and still reads an error body.
+    #[tokio::test]
+    async fn a_non_object_operation_decodes_its_json_and_error_bodies() {
+        static IS_PINNED: Endpoint = Endpoint {
+            service: "demo_1.0",
+            operation: "IsPinned",
+            method: Method::Get,
+            path: "/v1.0/demo/pinned",
+            base_url: "http://127.0.0.1:9",
+            idempotent: true,
+            auth: true,
+            response_body: true,
+            object_answer: true,
+        }
+        .non_object_response();
+        let h = harness().await;
+        let call = || Request::<bool, AnyCode>::new(&h.client, &IS_PINNED);
+        h.reply(Reply::json(200, json!(true)));
+        assert!(call().send().await.unwrap());
+        h.reply(Reply::json(
+            200,
+            json!({ "code": "paramError", "message": "m" }),
+        ));
+        let e = api_error(call().send().await);
+        assert_eq!((e.status(), e.kind()), (200, &AnyCode("paramError".into())));
+    }
+
+    /// 204: the empty answer when all its fields are optional (the official SDKs return success
+    /// without a body); an answer with required fields cannot be empty. An empty 200 is invalid
+    /// for a JSON operation, as in the official SDKs (their JSON parse fails).
+    #[tokio::test]
+    async fn no_content_is_the_empty_answer_and_an_empty_200_is_invalid() {
+        let h = harness().await;
+        h.reply(Reply::empty(204).header("x-acs-request-id", "req-204"));
+        let got = h
+            .client
+            .wiki_2_0()
+            .get_mine_workspace("u")
+            .build()
+            .send_with_meta()
+            .await
+            .unwrap();
+        assert_eq!(got.output, GetMineWorkspaceResponse::default());
+        assert_eq!(
+            (got.meta.status, got.meta.request_id.as_deref()),
+            (204, Some("req-204"))
+        );
+
+        h.reply(Reply::empty(204));
+        let token = h.client.oauth2_1_0().get_access_token("key", "secret");
+        let e = invalid(token.build().max_attempts(1).send().await);
+        assert_eq!(e.status, 204);
+        assert!(e.reason.contains("cannot be empty"), "{}", e.reason);
+
+        h.reply(Reply::raw(200, "application/json", ""));
+        let e = invalid(h.client.wiki_2_0().get_mine_workspace("u").send().await);
+        assert!(e.reason.contains("empty"), "{}", e.reason);
+    }
+
+    /// DingTalk's error body in a 200 (`code` and `message`, none of the answer's fields) is the
+    /// error it names; a real answer (one of its fields, or no `message`) stays an answer.
+    #[tokio::test]
+    async fn an_error_body_in_a_200_is_the_error_it_names() {
+        let h = harness().await;
+        let gone = json!({ "code": "workspaceNotExist", "message": "gone", "requestid": "R1" });
+        h.reply(Reply::json(200, gone));
+        let e = api_error(h.client.wiki_2_0().get_workspace("ws", "u").send().await);
+        assert_eq!(e.kind(), &GetWorkspaceError::WorkspaceNotExist);
+        assert_eq!(
+            (e.status(), e.code(), e.message(), e.request_id()),
+            (200, "workspaceNotExist", "gone", Some("R1"))
+        );
+
+        let workspace = example(WIKI, "GetMineWorkspace")["workspace"].clone();
+        let with_field = json!({ "workspace": workspace, "code": "x", "message": "y" });
+        for answer in [
+            with_field,
+            json!({ "code": "x" }),
+            json!({ "code": 1, "message": "y" }),
+        ] {
+            h.reply(Reply::json(200, answer.clone()));
+            let out = h.client.wiki_2_0().get_workspace("ws", "u").send().await;
+            assert!(out.is_ok(), "{answer}: {out:?}");
+        }
+
+        // An operation without an answer body reads it too.
+        use fixtures::no_body::DeleteProjectMemberError;
+        let gone = json!({ "code": "projectNotExist", "message": "gone" });
+        h.reply(Reply::json(200, gone).header("x-acs-request-id", "req-h"));
+        let e = api_error(
+            fixtures::no_body::Service::new(h.client.clone())
+                .delete_project_member("p", "u", "op")
+                .send()
+                .await,
+        );
+        assert_eq!(e.kind(), &DeleteProjectMemberError::ProjectNotExist);
+        assert_eq!(e.request_id(), Some("req-h"));
+        assert_eq!(h.server.hits(), 5, "one request per call");
+    }
+
+    /// A header set on the request replaces the SDK's own of that name (one value per name),
+    /// except the access token: the credentials' token wins, as in the official SDKs. Framing
+    /// headers cannot be set.
+    #[tokio::test]
+    async fn one_value_per_header_and_the_credentials_token_wins() {
+        let h = harness().await;
+        h.reply(Reply::json(200, json!({})));
+        h.client
+            .wiki_2_0()
+            .get_workspace("ws", "u")
+            .build()
+            .header("accept", "text/plain")
+            .header("user-agent", "mine/1")
+            .header("x-acs-dingtalk-access-token", "other")
+            .header("X-Extra", "1")
+            .header("x-extra", "2")
+            .send()
+            .await
+            .unwrap();
+        let r = h.only_request();
+        assert_eq!(r.header_values("accept"), ["text/plain"]);
+        assert_eq!(r.header_values("user-agent"), ["mine/1"]);
+        assert_eq!(r.header_values("x-acs-dingtalk-access-token"), [TOKEN]);
+        assert_eq!(r.header_values("x-extra"), ["2"]);
+
+        for name in ["content-length", "Transfer-Encoding", "host"] {
+            let get = h.client.wiki_2_0().get_workspace("ws", "u").build();
+            match get.header(name, "5").send().await {
+                Err(Error::Build(e)) => assert!(e.message.contains(name), "{e}"),
+                other => panic!("{name} was not refused: {other:?}"),
+            }
+        }
+        assert_eq!(h.server.hits(), 1, "nothing sent");
+    }
+
+    /// POST, PUT and PATCH without a body say `content-length: 0`, as both official SDKs do;
+    /// GET and DELETE do not.
+    #[tokio::test]
+    async fn a_bodyless_post_or_put_says_content_length_zero() {
+        let h = harness().await;
+        h.server.set_default(Reply::empty(204));
+        h.client.doc_2_0().pin_space("s", "u").send().await.unwrap();
+        let project = fixtures::no_body::Service::new(h.client.clone());
+        use fixtures::no_body::MoveProjectTaskStage;
+        let stage = MoveProjectTaskStage::Done;
+        project
+            .move_project_task("p", stage, 1, false)
+            .send()
+            .await
+            .unwrap();
+        project
+            .delete_project_member("p", "u", "op")
+            .send()
+            .await
+            .unwrap();
+        h.client
+            .wiki_2_0()
+            .get_workspace("ws", "u")
+            .send()
+            .await
+            .unwrap();
+        let lengths: Vec<(String, Vec<String>)> = h
+            .server
+            .requests()
+            .iter()
+            .map(|r| {
+                let values = r.header_values("content-length");
+                (
+                    r.method.clone(),
+                    values.iter().map(|v| v.to_string()).collect(),
+                )
+            })
+            .collect();
+        let want = |m: &str, v: &[&str]| (m.to_owned(), v.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            lengths,
+            [
+                want("POST", &["0"]),
+                want("PUT", &["0"]),
+                want("DELETE", &[]),
+                want("GET", &[])
+            ]
+        );
     }
 }
 

@@ -15,10 +15,11 @@ use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
 use dingtalk_openapi::drive_1_0::{AddSpaceError, AddSpaceResponse};
-use dingtalk_openapi::runtime::Request;
+use dingtalk_openapi::runtime::{BoxFuture, Request};
 use dingtalk_openapi::wiki_2_0::{GetWorkspaceError, GetWorkspaceResponse};
 use dingtalk_openapi::{
-    AccessToken, Client, ClientBuilder, Error, InvalidResponse, RetryPolicy, TransportError,
+    AccessToken, Client, ClientBuilder, Error, InvalidResponse, RetryPolicy, TokenError,
+    TokenProvider, TransportError,
 };
 use dingtalk_openapi_tests::server::{Reply, TestServer};
 use dingtalk_openapi_tests::spec::{self, operation, DRIVE, WIKI};
@@ -269,7 +270,9 @@ fn client_builder(token: &str, base_url: String) -> ClientBuilder {
 async fn harness_with(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Harness {
     let unscripted = json!({ "code": "unscripted", "message": "the test scripted no reply" });
     let server = TestServer::start(Reply::json(418, unscripted)).await;
-    let client = configure(client_builder(TOKEN, server.base_url())).build();
+    let client = configure(client_builder(TOKEN, server.base_url()))
+        .build()
+        .unwrap();
     Harness { server, client }
 }
 
@@ -565,16 +568,48 @@ mod answers {
         assert_eq!((h.hits(), e.attempts()), (3 + 5, 5));
     }
 
+    /// A provider that can refresh: hands out `TOKEN` and says a new one may follow.
+    struct Refreshing;
+
+    impl TokenProvider for Refreshing {
+        fn token<'a>(&'a self, _: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+            Box::pin(async { Ok(AccessToken::new(TOKEN)) })
+        }
+
+        fn invalidate(&self, _: &AccessToken) -> bool {
+            true
+        }
+    }
+
     /// A rejected token is refreshed and the call repeated once, whatever the operation (the
     /// request was refused); a second rejection ends the call.
     #[tokio::test]
     async fn a_rejected_token_is_retried_once() {
-        let h = harness().await;
+        let mut h = harness().await;
+        h.client = Client::builder(Refreshing)
+            .base_url(h.server.base_url())
+            .retry(fast_retries())
+            .build()
+            .unwrap();
         h.always(dingtalk(401, "InvalidAuthentication", "req-401"));
 
         let e = h.add().send().await.unwrap_err();
 
         assert_eq!((h.hits(), e.attempts(), e.status()), (2, 2, Some(401)));
+        assert!(!e.is_retryable());
+    }
+
+    /// A fixed `AccessToken` cannot be refreshed: its rejection is returned at once, even for
+    /// an idempotent call, instead of sending the same token again.
+    #[tokio::test]
+    async fn a_rejected_fixed_token_is_not_sent_again() {
+        let h = harness().await;
+        h.always(dingtalk(401, "InvalidAuthentication", "req-401"));
+
+        let e = h.get().send().await.unwrap_err();
+
+        assert_eq!((h.hits(), e.attempts(), e.status()), (1, 1, Some(401)));
+        assert_eq!(e.code(), Some("InvalidAuthentication"));
         assert!(!e.is_retryable());
     }
 }
@@ -707,6 +742,42 @@ mod timeouts {
         assert_eq!(shape(&e), want, "{e}");
         assert!(start.elapsed() < ms(500), "{:?}", start.elapsed());
     }
+
+    /// `Duration::MAX` for every limit, the client's and a call's, and for the retry delays:
+    /// no limit, never an `Instant` overflow (which panicked the calling task).
+    #[tokio::test]
+    async fn the_longest_durations_mean_no_limit_and_never_panic() {
+        let forever = RetryPolicy {
+            base_delay: Duration::MAX,
+            throttle_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            max_total_delay: Duration::MAX,
+            ..fast_retries()
+        };
+        let h = harness_with(|b| {
+            b.connect_timeout(Duration::MAX)
+                .attempt_timeout(Some(Duration::MAX))
+                .operation_timeout(Some(Duration::MAX))
+                .retry(forever)
+        })
+        .await;
+        h.always(workspace_ok());
+        // In a task: a panic there is an error here, not the end of the test binary's thread.
+        let (get, per_call) = (h.get(), h.get().timeout(Duration::MAX));
+        let calls = tokio::spawn(async move {
+            get.send().await.unwrap();
+            per_call.send().await.unwrap();
+        });
+        calls.await.expect("no panic");
+        // A retry that would wait `Duration::MAX` is past any deadline: the answer comes back.
+        h.always(dingtalk(503, "systemError", "req-503"));
+        let get = h.get().timeout(secs(5));
+        let e = tokio::spawn(async move { get.send().await.unwrap_err() })
+            .await
+            .expect("no panic");
+        assert_eq!((e.status(), e.attempts()), (Some(503), 1));
+        assert_eq!(h.hits(), 3);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -754,7 +825,7 @@ mod connections {
         let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", closed.local_addr().unwrap());
         drop(closed);
-        let client = client_builder(TOKEN, url).build();
+        let client = client_builder(TOKEN, url).build().unwrap();
 
         let e = client
             .drive_1_0()
@@ -791,7 +862,10 @@ mod connections {
     #[tokio::test]
     async fn a_connect_timeout_is_a_timeout_before_sending_and_is_retried() {
         let (_listener, _filler, url) = unanswered_listener().await;
-        let client = client_builder(TOKEN, url).connect_timeout(ms(200)).build();
+        let client = client_builder(TOKEN, url)
+            .connect_timeout(ms(200))
+            .build()
+            .unwrap();
 
         let start = Instant::now();
         let e = client.wiki_2_0().get_workspace("w", "u").send().await;
@@ -807,7 +881,10 @@ mod connections {
     #[tokio::test]
     async fn a_connect_timeout_is_retried_even_for_add_space() {
         let (_listener, _filler, url) = unanswered_listener().await;
-        let client = client_builder(TOKEN, url).connect_timeout(ms(200)).build();
+        let client = client_builder(TOKEN, url)
+            .connect_timeout(ms(200))
+            .build()
+            .unwrap();
 
         let e = client.drive_1_0().add_space("s", "u").send().await;
         let e = e.unwrap_err();
@@ -1109,7 +1186,9 @@ mod tracing_spans {
         let log = captured(|| async {
             let server =
                 TestServer::start(workspace_ok().header("x-acs-request-id", "req-ok")).await;
-            let client = client_builder(SECRET_TOKEN, server.base_url()).build();
+            let client = client_builder(SECRET_TOKEN, server.base_url())
+                .build()
+                .unwrap();
             let wiki = client.wiki_2_0();
             wiki.get_workspace("ws", "u").send().await.unwrap();
 
@@ -1159,6 +1238,134 @@ mod tracing_spans {
         for secret in [SECRET_TOKEN, SECRET_NAME, SECRET_UNION_ID] {
             assert!(!log.contains(secret), "{secret} logged:\n{log}");
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Echoed secrets
+// ---------------------------------------------------------------------------------------------
+
+/// A server that echoes the secrets it was sent (the token, a `Secret` parameter): no error
+/// text and no log line carries them.
+mod echoed_secrets {
+    use super::*;
+    use dingtalk_openapi::Secret;
+    use log_capture::captured;
+
+    const ECHO_TOKEN: &str = "echo-token-Q4v";
+    const HEADER_SECRET: &str = "header-secret-Hk2";
+
+    /// Everything a caller or a log can show of `e`.
+    fn shown<E: Debug>(e: &Error<E>) -> String {
+        let mut text = format!("{e} {e:?}");
+        if let Error::Api(a) = e {
+            text += &format!("{} {} {}", a.code(), a.message(), a.body());
+        }
+        if let Error::InvalidResponse(i) = e {
+            text += &format!("{} {}", i.reason, i.snippet);
+        }
+        text
+    }
+
+    #[test]
+    fn echoed_secrets_are_in_no_error_and_no_log_line() {
+        let log = captured(|| async {
+            let server = TestServer::start(workspace_ok()).await;
+            let client = client_builder(ECHO_TOKEN, server.base_url())
+                .build()
+                .unwrap();
+            let get = || client.wiki_2_0().get_workspace("ws", "u").build();
+
+            // A wrong type: serde's message quotes the value.
+            server.push(Reply::json(200, json!({ "workspace": ECHO_TOKEN })));
+            let e = get().send().await.unwrap_err();
+            assert!(invalid(&e).reason.contains("<redacted>"), "{e}");
+            assert!(!shown(&e).contains(ECHO_TOKEN), "{}", shown(&e));
+
+            // An error that quotes the token and a secret header parameter, retried (5xx) then
+            // given up: both log lines are written.
+            let echo = format!("bad {ECHO_TOKEN} and {HEADER_SECRET:?}");
+            let body = json!({ "code": "systemError", "message": echo, "requestid": ECHO_TOKEN });
+            server.set_default(Reply::json(500, body));
+            let e = get()
+                .header("x-demo-secret", &Secret::new(HEADER_SECRET))
+                .send()
+                .await
+                .unwrap_err();
+            let Error::Api(a) = &e else {
+                panic!("expected the 500, got {e:?}")
+            };
+            assert_eq!(a.message(), "bad <redacted> and \"<redacted>\"");
+            assert_eq!(a.request_id(), Some("<redacted>"));
+            assert!(a.body().contains("<redacted>"), "{}", a.body());
+            for secret in [ECHO_TOKEN, HEADER_SECRET] {
+                assert!(!shown(&e).contains(secret), "{}", shown(&e));
+            }
+            // The secret was sent all the same.
+            let sent = server.requests().pop().unwrap();
+            assert_eq!(sent.header("x-demo-secret"), Some(HEADER_SECRET));
+        });
+        assert!(log.contains("retrying after"), "{log}");
+        assert!(log.contains("giving up"), "{log}");
+        for secret in [ECHO_TOKEN, HEADER_SECRET] {
+            assert!(!log.contains(secret), "{secret} logged:\n{log}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------------
+
+/// Configuration mistakes are reported when the client is built, saying what is wrong, instead
+/// of surfacing as retried connection failures.
+mod configuration {
+    use super::*;
+    use dingtalk_openapi::ConfigError;
+
+    fn build(
+        configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+    ) -> Result<Client, ConfigError> {
+        configure(Client::builder(AccessToken::new(TOKEN))).build()
+    }
+
+    #[test]
+    fn a_base_url_that_cannot_be_called_is_refused_with_the_reason() {
+        for (url, reason) in [
+            ("127.0.0.1:9", "no scheme"),
+            ("localhost:8080", "no scheme"),
+            ("api.dingtalk.com", "no scheme"),
+            ("ftp://api.dingtalk.com", "scheme is `ftp`"),
+            ("http://", "not a URL"),
+            ("https://api.dingtalk.com?x=1", "query"),
+            ("https://api.dingtalk.com/#top", "fragment"),
+        ] {
+            let e = build(|b| b.base_url(url)).unwrap_err();
+            let ConfigError::BaseUrl { url: got, .. } = &e else {
+                panic!("{url}: {e:?}")
+            };
+            assert_eq!(got, url.trim_end_matches('/'));
+            let text = e.to_string();
+            assert!(
+                text.contains(url.trim_end_matches('/')) && text.contains(reason),
+                "{text}"
+            );
+        }
+        for url in [
+            "https://api.dingtalk.com",
+            "http://127.0.0.1:9/",
+            "http://[::1]:8080/prefix",
+        ] {
+            assert!(build(|b| b.base_url(url)).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_user_agent_that_cannot_be_a_header_is_refused() {
+        let e = build(|b| b.user_agent("line\nbreak")).unwrap_err();
+        assert!(matches!(e, ConfigError::UserAgent { .. }), "{e:?}");
+        assert!(e.to_string().contains("user agent"), "{e}");
+        assert!(build(|b| b.user_agent("my-app/1.0 (ops@example.com)")).is_ok());
     }
 }
 

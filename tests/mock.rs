@@ -90,7 +90,8 @@ async fn a_configured_token_is_enforced_and_the_sdk_sees_invalid_authentication(
     assert_eq!(mock.token(), "right");
     let wrong = Client::builder(AccessToken::new("wrong"))
         .base_url(mock.url())
-        .build();
+        .build()
+        .unwrap();
     match wrong.doc_2_0().pin_space("s", "u").send().await {
         Err(Error::Api(e)) => {
             assert_eq!(e.status(), 401);
@@ -99,8 +100,8 @@ async fn a_configured_token_is_enforced_and_the_sdk_sees_invalid_authentication(
         }
         other => panic!("expected a 401, got {other:?}"),
     }
-    // The SDK refreshed its (fixed) token once and tried again: two requests, both refused.
-    assert_eq!(mock.requests("doc", "PinSpace").len(), 2);
+    // A fixed token cannot be refreshed: the SDK does not send it again (issue 14, item 14).
+    assert_eq!(mock.requests("doc", "PinSpace").len(), 1);
     let ok = mock.client().doc_2_0().pin_space("s", "u").send().await;
     assert_eq!(ok.unwrap().success, Some(true));
 }
@@ -112,7 +113,8 @@ async fn anonymous_operations_are_served_without_a_token() {
     // every one that exists must answer without the header.
     let client = Client::builder(AccessToken::new(""))
         .base_url(mock.url())
-        .build();
+        .build()
+        .unwrap();
     for op in operations().iter().filter(|o| !o.auth()) {
         let out = op.untyped_request(&client).send().await;
         assert!(out.is_ok(), "{}: {out:?}", op.name());
@@ -544,7 +546,11 @@ async fn delay_slows_answers_and_trips_client_timeouts() {
 #[tokio::test]
 async fn received_requests_can_be_inspected_per_operation() {
     let mock = MockServer::start().await.unwrap();
-    let client = mock.client_builder().retry(RetryPolicy::none()).build();
+    let client = mock
+        .client_builder()
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     client
         .wiki_2_0()
         .get_workspaces("union 1", ["ws/1", "ws2"])
@@ -592,6 +598,151 @@ async fn received_requests_can_be_inspected_per_operation() {
     assert!(mock.requests("doc", "PinSpace").is_empty());
     mock.reset();
     assert!(mock.requests("wiki", "GetWorkspaces").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits: scripts, memory, slow clients, secrets
+// ---------------------------------------------------------------------------------------------
+
+/// "Always fail" as `fail_next(usize::MAX, ..)`: no allocation per failure, every call fails
+/// until the script is reset.
+#[tokio::test]
+async fn fail_next_usize_max_fails_every_call_until_reset() {
+    let mock = MockServer::start().await.unwrap();
+    mock.on("wiki", "GetWorkspace").fail_next(usize::MAX, 503);
+    let client = mock.client();
+    for _ in 0..3 {
+        let e = client
+            .wiki_2_0()
+            .get_workspace("ws", "u")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!((e.status(), e.attempts()), (Some(503), 3));
+    }
+    mock.on("wiki", "GetWorkspace").reset();
+    mock.on("wiki", "GetWorkspace")
+        .fail_next(1, 500)
+        .fail_next(1, 502);
+    let out = client
+        .wiki_2_0()
+        .get_workspace("ws", "u")
+        .build()
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(out.meta.attempts, 3);
+    let statuses: Vec<u16> = mock.requests("wiki", "GetWorkspace")[9..]
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [500, 502, 200]);
+}
+
+/// The request log keeps the newest requests within a count and a total body size, and counts
+/// the ones it dropped, so a long-running mock does not grow without bound.
+#[tokio::test]
+async fn the_request_log_is_bounded_and_counts_what_it_dropped() {
+    let mock = MockServer::builder()
+        .log_limit(5, 10_000)
+        .start()
+        .await
+        .unwrap();
+    let client = mock.client();
+    for i in 0..8 {
+        let ws = format!("ws{i}");
+        client
+            .wiki_2_0()
+            .get_workspace(&ws, "u")
+            .send()
+            .await
+            .unwrap();
+    }
+    let kept: Vec<String> = mock
+        .requests("wiki", "GetWorkspace")
+        .iter()
+        .map(|r| r.path_param("workspaceId").unwrap().to_owned())
+        .collect();
+    assert_eq!(kept, ["ws3", "ws4", "ws5", "ws6", "ws7"], "the newest");
+    assert_eq!(mock.dropped_requests(), 3);
+
+    // Bodies: 4 KB each, 10,000 bytes in all → the newest two.
+    let big = json!({ "pad": "x".repeat(4_000) });
+    for _ in 0..5 {
+        raw(
+            "POST",
+            format!("{}/nowhere", mock.url()),
+            None,
+            Some(big.clone()),
+        )
+        .await;
+    }
+    assert_eq!(mock.unmatched_requests().len(), 2);
+    assert!(
+        mock.requests("wiki", "GetWorkspace").is_empty(),
+        "older ones dropped"
+    );
+    assert_eq!(mock.dropped_requests(), 3 + 5 + 3);
+    mock.reset();
+    assert_eq!(mock.dropped_requests(), 0);
+}
+
+/// A client that sends half a head, half a body, or nothing at all on an open connection is cut
+/// off after the read timeout, and the mock keeps answering others meanwhile.
+#[tokio::test]
+async fn slow_or_silent_clients_are_cut_off_after_the_read_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mock = MockServer::builder()
+        .read_timeout(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let head = "GET /v2.0/wiki/workspaces/ws?operatorId=u HTTP/1.1\r\nhost: x\r\n";
+    let body = "POST /v2.0/doc/spaces/s/pin?operatorId=u HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\n{";
+    let mut half_head = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    half_head.write_all(head.as_bytes()).await.unwrap();
+    let mut half_body = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    half_body.write_all(body.as_bytes()).await.unwrap();
+    let mut idle = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    let started = Instant::now();
+
+    // Others are served meanwhile.
+    mock.client()
+        .doc_2_0()
+        .pin_space("s", "u")
+        .send()
+        .await
+        .unwrap();
+
+    /// Everything the server sends until it closes the connection (at most 5 s).
+    async fn until_closed(stream: &mut tokio::net::TcpStream) -> String {
+        let mut got = Vec::new();
+        let read = stream.read_to_end(&mut got);
+        tokio::time::timeout(Duration::from_secs(5), read)
+            .await
+            .expect("closed by the mock")
+            .ok();
+        String::from_utf8_lossy(&got).into_owned()
+    }
+    let answer = until_closed(&mut half_head).await;
+    assert!(!answer.contains("200"), "{answer}");
+    let answer = until_closed(&mut half_body).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("RequestTimeout"), "{answer}");
+    assert_eq!(until_closed(&mut idle).await, "");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+/// The mock's own token is a secret like any other: its `Debug` does not show it.
+#[tokio::test]
+async fn debug_output_of_the_mock_hides_its_token() {
+    let builder = MockServer::builder().token("mock-secret-Tk5");
+    let mock = builder.clone().start().await.unwrap();
+    for shown in [format!("{builder:?}"), format!("{mock:?}")] {
+        assert!(!shown.contains("mock-secret-Tk5"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+    assert_eq!(mock.token(), "mock-secret-Tk5");
 }
 
 // ---------------------------------------------------------------------------------------------

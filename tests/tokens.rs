@@ -111,6 +111,7 @@ fn client(server: &TestServer, tokens: impl TokenProvider) -> Client {
         .retry(fast_retries())
         .operation_timeout(Some(Duration::from_secs(20)))
         .build()
+        .unwrap()
 }
 
 fn app(clock: &ManualClock) -> AppCredentials {
@@ -230,7 +231,8 @@ async fn concurrent_callers_share_one_failed_refresh() {
     let server = server().await;
     let refused = json!({ "code": "invalidClientIdOrSecret", "message": "Invalid appKey or appSecret.", "requestid": "REQ-9" });
     server.route(TOKEN_PATH, Reply::json(400, refused).delay(ms(200)));
-    let client = client(&server, app(&ManualClock::new()));
+    let clock = ManualClock::new();
+    let client = client(&server, app(&clock));
     let calls: Vec<_> = (0..20)
         .map(|_| {
             let client = client.clone();
@@ -245,7 +247,8 @@ async fn concurrent_callers_share_one_failed_refresh() {
     }
     assert_eq!(server.hits_on(TOKEN_PATH), 1);
     assert_eq!(server.hits_on(API_PATH), 0);
-    // A later call tries again.
+    // A later call (once the 1 s backoff after a failure is over) tries again.
+    clock.advance(Duration::from_secs(1));
     let _ = call(&client).await;
     assert_eq!(server.hits_on(TOKEN_PATH), 2);
 }
@@ -384,7 +387,8 @@ async fn a_token_endpoint_that_times_out_gives_a_timeout_token_error() {
         .base_url(server.base_url())
         .retry(fast_retries())
         .attempt_timeout(Some(ms(100)))
-        .build();
+        .build()
+        .unwrap();
     let Err(Error::Token(e)) = call(&client).await else {
         panic!("expected a token error")
     };
@@ -399,7 +403,8 @@ async fn token_answers_are_never_quoted_in_errors() {
     // The right token, a wrong `expireIn`: serde would quote the value next to it.
     let broken = r#"{"accessToken":"tok-leak","expireIn":"tok-leak-2"}"#;
     server.route(TOKEN_PATH, Reply::raw(200, "application/json", broken));
-    let client = client(&server, app(&ManualClock::new()));
+    let clock = ManualClock::new();
+    let client = client(&server, app(&clock));
     // The generated operation itself: no snippet, no quoted value.
     let direct = client
         .oauth2_1_0()
@@ -421,14 +426,154 @@ async fn token_answers_are_never_quoted_in_errors() {
     );
     assert_no_secret("Display", &err.to_string());
     assert_no_secret("Debug", &format!("{err:?}"));
-    // A truncated answer.
+    // A truncated answer (asked for once the backoff after the failure above is over).
     server.route(
         TOKEN_PATH,
         Reply::raw(200, "application/json", r#"{"accessToken":"tok-leak"#),
     );
+    clock.advance(Duration::from_secs(2));
+    let fetched = server.hits_on(TOKEN_PATH);
     let err = call(&client).await.unwrap_err();
+    assert_eq!(server.hits_on(TOKEN_PATH), fetched + 1);
     assert_no_secret("Display", &err.to_string());
     assert_no_secret("Debug", &format!("{err:?}"));
+}
+
+/// The generated token operations called directly: a server that echoes the app secret, the
+/// suite secret or the suite ticket shows none of them (they are `Secret` parameters).
+#[tokio::test]
+async fn a_direct_token_call_never_shows_an_echoed_credential() {
+    let server = server().await;
+    let echo = format!("bad {APP_SECRET} {SUITE_SECRET} {SUITE_TICKET}");
+    let body = json!({ "code": "invalidClientIdOrSecret", "message": echo, "requestid": "R1" });
+    server.route(TOKEN_PATH, Reply::json(400, body.clone()));
+    server.route(CORP_TOKEN_PATH, Reply::json(400, body));
+    let client = client(&server, AccessToken::new("unused"));
+    let oauth = client.oauth2_1_0();
+    let app = oauth.get_access_token(APP_KEY, APP_SECRET).send().await;
+    let corp = oauth
+        .get_corp_access_token(SUITE_KEY, SUITE_SECRET, "corpA", SUITE_TICKET)
+        .send()
+        .await;
+    let app = app.unwrap_err();
+    let corp = corp.unwrap_err();
+    let Error::Api(e) = &app else {
+        panic!("expected the 400, got {app:?}")
+    };
+    assert_eq!(
+        e.message(),
+        format!("bad <redacted> {SUITE_SECRET} {SUITE_TICKET}")
+    );
+    let Error::Api(e) = &corp else {
+        panic!("expected the 400, got {corp:?}")
+    };
+    assert_eq!(e.message(), "bad app-secret-Zq7 <redacted> <redacted>");
+    for (secret, err) in [
+        (APP_SECRET, &app.to_string()),
+        (SUITE_SECRET, &corp.to_string()),
+    ] {
+        assert!(!err.contains(secret), "{err}");
+    }
+    assert!(!format!("{corp} {corp:?}").contains(SUITE_TICKET));
+    assert!(!format!("{app:?}").contains(APP_SECRET));
+}
+
+/// A token that cannot be sent in a header (a line break) is a token error, not a cached
+/// token that fails every call until it expires: once the endpoint is fixed, calls work.
+#[tokio::test]
+async fn an_unsendable_token_is_a_token_error_and_never_cached() {
+    let server = server().await;
+    server.push_route(TOKEN_PATH, token_reply("bad\ntoken"));
+    server.push_route(TOKEN_PATH, token_reply(""));
+    let clock = ManualClock::new();
+    let client = client(&server, app(&clock));
+    for _ in 0..2 {
+        let err = call(&client).await.unwrap_err();
+        let Error::Token(e) = &err else {
+            panic!("expected a token error, got {err:?}")
+        };
+        assert!(
+            matches!(e.kind(), TokenErrorKind::InvalidResponse { status: 200, reason, .. } if reason.contains("cannot be sent")),
+            "{e:?}"
+        );
+        assert!(!err.to_string().contains("bad"), "{err}");
+        // The next fetch only after the backoff (see below).
+        clock.advance(Duration::from_secs(2));
+    }
+    assert_eq!(server.hits_on(API_PATH), 0);
+    call(&client).await.unwrap();
+    assert_eq!(api_tokens(&server), ["tok-1"]);
+    assert_eq!(server.hits_on(TOKEN_PATH), 3);
+
+    // A provider of the caller's with such a token: a token error too, nothing sent.
+    let fixed = self::client(&server, AccessToken::new("bad\ntoken"));
+    let err = call(&fixed).await.unwrap_err();
+    assert!(matches!(err, Error::Token(_)), "{err:?}");
+    assert_eq!(server.hits_on(API_PATH), 1);
+}
+
+/// `expireIn` of `i64::MAX` (and a test clock moved by `Duration::MAX`) saturate instead of
+/// overflowing an `Instant`, which panicked the calling task.
+#[tokio::test]
+async fn the_longest_lifetimes_and_clock_moves_never_panic() {
+    let server = server().await;
+    let forever = json!({ "accessToken": "tok-1", "expireIn": i64::MAX });
+    server.route(TOKEN_PATH, Reply::json(200, forever));
+    let clock = ManualClock::new();
+    let client = client(&server, app(&clock));
+    call(&client).await.unwrap();
+    clock.advance(Duration::from_secs(365 * 86_400));
+    call(&client).await.unwrap();
+    assert_eq!(server.hits_on(TOKEN_PATH), 1, "a year later, still fresh");
+    // As far as the clock goes: past the saturated expiry, so refreshed.
+    clock.advance(Duration::MAX);
+    clock.advance(Duration::MAX);
+    call(&client).await.unwrap();
+    assert_eq!(server.hits_on(API_PATH), 3);
+    assert_eq!(server.hits_on(TOKEN_PATH), 2);
+}
+
+/// After a failed refresh, calls share its error for 1 s, then 2, 4, … up to 30 s (a success
+/// resets it), instead of each firing its own refresh at a failing endpoint.
+#[tokio::test]
+async fn a_failing_token_endpoint_is_asked_again_only_after_a_growing_backoff() {
+    let server = server().await;
+    let down = || Reply::raw(503, "text/html", "<html>down</html>");
+    server.route(TOKEN_PATH, down());
+    let clock = ManualClock::new();
+    let creds = app(&clock);
+    let client = client(&server, creds.clone());
+    // Each refresh is 3 requests (the client's retry policy).
+    let refreshes = || server.hits_on(TOKEN_PATH) / 3;
+    let failed = |r: Result<(), _>| matches!(r, Err(Error::Token(_)));
+    for _ in 0..50 {
+        assert!(failed(call(&client).await));
+    }
+    assert_eq!(refreshes(), 1, "one refresh for 50 calls");
+    let mut expected = 1;
+    for backoff in [1, 2, 4, 8, 16, 30, 30] {
+        clock.advance(Duration::from_secs(backoff) - ms(1));
+        assert!(failed(call(&client).await));
+        assert_eq!(refreshes(), expected, "{backoff} s not over");
+        clock.advance(ms(1));
+        assert!(failed(call(&client).await));
+        expected += 1;
+        assert_eq!(refreshes(), expected, "{backoff} s over");
+    }
+    assert_eq!(server.hits_on(API_PATH), 0);
+
+    // A success resets it: the next failure waits 1 s again (not 30).
+    server.route(TOKEN_PATH, token_reply("tok-1"));
+    clock.advance(Duration::from_secs(30));
+    call(&client).await.unwrap();
+    let before = server.hits_on(TOKEN_PATH);
+    assert_eq!(before, 3 * expected + 1);
+    server.route(TOKEN_PATH, down());
+    creds.invalidate(&AccessToken::new("tok-1"));
+    assert!(failed(call(&client).await));
+    clock.advance(Duration::from_secs(1));
+    assert!(failed(call(&client).await));
+    assert_eq!(server.hits_on(TOKEN_PATH), before + 3 + 3);
 }
 
 fn suite(clock: &ManualClock, ticket: &SuiteTicket) -> SuiteCredentials {
@@ -503,6 +648,23 @@ async fn a_missing_suite_ticket_is_a_token_error_without_a_request() {
         "{err:?}"
     );
     assert_eq!(server.hits(), 0);
+}
+
+/// No suite ticket yet is not the token endpoint's failure: no backoff, the first call after
+/// `SuiteTicket::set` fetches the token at once.
+#[tokio::test]
+async fn a_missing_suite_ticket_does_not_back_off() {
+    let server = server().await;
+    let ticket = SuiteTicket::default();
+    let suite = suite(&ManualClock::new(), &ticket);
+    let client = client(&server, suite.for_corp("corpA"));
+    for _ in 0..3 {
+        assert!(matches!(call(&client).await, Err(Error::Token(_))));
+    }
+    ticket.set(SUITE_TICKET);
+    call(&client).await.unwrap();
+    assert_eq!(server.hits_on(CORP_TOKEN_PATH), 1);
+    assert_eq!(api_tokens(&server), ["tok-corp"]);
 }
 
 #[tokio::test]
@@ -611,12 +773,13 @@ impl TokenProvider for Rotating {
         Box::pin(async move { Ok(AccessToken::new(t)) })
     }
 
-    fn invalidate(&self, token: &AccessToken) {
+    fn invalidate(&self, token: &AccessToken) -> bool {
         self.0
             .invalidated
             .lock()
             .unwrap()
             .push(token.expose().to_owned());
+        true
     }
 }
 

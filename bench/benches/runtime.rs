@@ -114,13 +114,15 @@ async fn calls(rounds: usize, per_round: usize) {
     let http = reqwest::Client::new();
     let client = Client::builder(AccessToken::new(TOKEN))
         .base_url(base.clone())
-        .build();
+        .build()
+        .expect("a valid configuration");
     // The same SDK client without its default timeouts: what the timers cost.
     let untimed = Client::builder(AccessToken::new(TOKEN))
         .base_url(base.clone())
         .attempt_timeout(None)
         .operation_timeout(None)
-        .build();
+        .build()
+        .expect("a valid configuration");
     // Warm up both (connections, allocator).
     for _ in 0..200 {
         black_box(by_hand(&http, &base).await);
@@ -239,7 +241,8 @@ fn main() {
             let base = serve(serde_json::json!({ "workspace": workspace(0) }).to_string()).await;
             let client = Client::builder(AccessToken::new(TOKEN))
                 .base_url(base.clone())
-                .build();
+                .build()
+                .expect("a valid configuration");
             let http = reqwest::Client::new();
             for _ in 0..20_000 {
                 if sdk {

@@ -47,7 +47,7 @@ pub async fn run(out: &mut dyn Write) -> Result<Summary, BoxError> {
     let mock = MockServer::start().await?;
     // As in production: the client fetches, caches and refreshes the token from app credentials.
     let credentials = AppCredentials::new("demo-app-key", "demo-app-secret");
-    let client = Client::builder(credentials).base_url(mock.url()).build();
+    let client = Client::builder(credentials).base_url(mock.url()).build()?;
     writeln!(
         out,
         "Mock DingTalk server on {} (built from the embedded spec)",

@@ -31,6 +31,21 @@
 //! (feature `oauth2_1_0`); an [`AccessToken`] is a fixed token; any [`TokenProvider`] of your own
 //! works too. Secrets and tokens never appear in `Debug`, `Display`, errors or logs.
 //!
+//! What the SDK promises, whatever the server or the settings:
+//!
+//! - **It never follows a redirect**: DingTalk's API does not redirect, and following one would
+//!   carry the access token to another host. A 3xx is [`Error::Redirect`] (status and the
+//!   target's `scheme://host:port`), never retried; see [`ClientBuilder::http_client`] for a
+//!   `reqwest::Client` of your own.
+//! - **It never prints a secret**: tokens and `Secret` parameters are kept out of `Debug`,
+//!   `Display`, errors and logs, also when a server echoes them back.
+//! - **It never panics** on an answer or a setting (`Duration::MAX` timeouts mean no limit).
+//! - **Answers as the official SDKs read them**: 204 is the empty answer, an empty 200 or JSON
+//!   other than the documented object is [`Error::InvalidResponse`], and DingTalk's error body in
+//!   a 2xx is the [`Error::Api`] it names.
+//! - **Configuration mistakes are found by [`ClientBuilder::build`]** ([`ConfigError`]), not
+//!   reported later as network failures.
+//!
 //! The hand-written [`runtime`] does the sending, retrying and decoding for every operation.
 //! With the `mock` feature, `mock::MockServer` serves the same spec on `127.0.0.1` for tests and
 //! demos (`cargo run --example tour`). With the `serialize` feature the answers' models also
@@ -45,8 +60,9 @@ pub mod runtime;
 pub mod mock;
 
 pub use runtime::{
-    AccessToken, ApiError, Client, ClientBuilder, Error, InvalidResponse, RateLimit, Response,
-    ResponseMeta, RetryPolicy, Secret, TokenError, TokenErrorKind, TokenProvider, TransportError,
+    AccessToken, ApiError, Client, ClientBuilder, ConfigError, Error, InvalidResponse, RateLimit,
+    RedirectError, Response, ResponseMeta, RetryPolicy, Secret, TokenError, TokenErrorKind,
+    TokenProvider, TransportError,
 };
 #[cfg(feature = "oauth2_1_0")]
 pub use runtime::{AppCredentials, CorpCredentials, SuiteCredentials, SuiteTicket};

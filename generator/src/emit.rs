@@ -470,6 +470,7 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
             idempotent: true,
             auth: true,
             response_body: true,
+            object_answer: true,
         };
         #[doc = #title]
         #[derive(Debug, Clone)]
@@ -507,7 +508,7 @@ fn operation(op: &Operation) -> TokenStream {
     });
     let (op_name, path) = (&op.name, &op.path);
     let method = format_ident!("{}", crate::names::pascal(&op.method));
-    // Only what differs from the service defaults (idempotent, authenticated, JSON answer).
+    // Only what differs from the service defaults (idempotent, authenticated, JSON object answer).
     let flags = [
         (!op.idempotent).then(|| quote!(.not_idempotent())),
         (!op.auth).then(|| quote!(.anonymous())),

@@ -264,7 +264,13 @@ impl TestServer {
     /// Starts a server on `127.0.0.1` (a free port) that answers `default` when the script is
     /// empty. Must be called inside a tokio runtime.
     pub async fn start(default: Reply) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
+        TestServer::start_on("127.0.0.1", default).await
+    }
+
+    /// Like [`TestServer::start`], on another loopback address (`127.0.0.2` on Linux: another
+    /// host as far as a client is concerned).
+    pub async fn start_on(ip: &str, default: Reply) -> Self {
+        let listener = TcpListener::bind((ip, 0))
             .await
             .expect("bind a loopback port");
         let addr = listener.local_addr().expect("bound address");
@@ -283,7 +289,7 @@ impl TestServer {
         }
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://IP:PORT`, without a trailing slash.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -600,6 +606,10 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",

@@ -38,6 +38,7 @@
 //! `x-acs-request-id` header. Operations are named by product code (`wiki`) or module
 //! (`wiki_2_0`) and their official name; unknown names panic with the list of known ones.
 
+mod log;
 mod registry;
 mod synth;
 mod validate;
@@ -59,6 +60,7 @@ use tokio::task::{JoinHandle, JoinSet};
 pub use registry::{operations, ExampleRequest, OperationInfo, UntypedError};
 
 use crate::runtime::{AccessToken, Client, ClientBuilder, RetryPolicy};
+use log::Log;
 
 /// The token [`MockServer::client`] sends.
 pub const MOCK_TOKEN: &str = "mock-access-token";
@@ -123,20 +125,19 @@ struct Reply {
     body: Option<Value>,
 }
 
-/// What a test scripted for one operation, and what it received.
+/// What a test scripted for one operation.
 #[derive(Debug, Default)]
 struct OpState {
     reply: Option<Reply>,
-    failures: VecDeque<u16>,
+    /// Failures to answer first: runs of `(status, how many)`, so `usize::MAX` costs nothing.
+    failures: VecDeque<(u16, usize)>,
     delay: Option<Duration>,
-    requests: Vec<ReceivedRequest>,
 }
 
-#[derive(Debug)]
 struct Shared {
     token: Option<String>,
     ops: Mutex<BTreeMap<usize, OpState>>,
-    unmatched: Mutex<Vec<ReceivedRequest>>,
+    log: Mutex<Log>,
     ids: AtomicU64,
 }
 
@@ -145,14 +146,49 @@ impl Shared {
         // A panicking test thread must not poison the mock for the others.
         self.ops.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    fn log(&self) -> MutexGuard<'_, Log> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
+/// How long a client may take to send a request's head, or its body, by default; also how long
+/// an idle keep-alive connection stays open.
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Configures a [`MockServer`].
-#[derive(Debug, Default, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct MockBuilder {
     port: u16,
     token: Option<String>,
+    max_requests: usize,
+    max_body_bytes: usize,
+    read_timeout: Duration,
+}
+
+impl Default for MockBuilder {
+    fn default() -> Self {
+        MockBuilder {
+            port: 0,
+            token: None,
+            max_requests: log::DEFAULT_MAX_REQUESTS,
+            max_body_bytes: log::DEFAULT_MAX_BODY_BYTES,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+        }
+    }
+}
+
+impl std::fmt::Debug for MockBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockBuilder")
+            .field("port", &self.port)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("max_requests", &self.max_requests)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("read_timeout", &self.read_timeout)
+            .finish()
+    }
 }
 
 impl MockBuilder {
@@ -168,6 +204,23 @@ impl MockBuilder {
         self
     }
 
+    /// Keeps at most the newest `requests` requests, and of their bodies at most `body_bytes`
+    /// bytes in all (the newest request is kept whatever its size); older ones are dropped and
+    /// counted ([`MockServer::dropped_requests`]). Default: 1,000 requests, 64 MiB.
+    pub fn log_limit(mut self, requests: usize, body_bytes: usize) -> Self {
+        self.max_requests = requests;
+        self.max_body_bytes = body_bytes;
+        self
+    }
+
+    /// Closes a connection whose client takes longer than this to send a request's head, or
+    /// its body, or stays idle this long between requests (default 10 s), so half-sent requests
+    /// cannot pile up.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout.min(Duration::from_secs(86_400));
+        self
+    }
+
     /// Binds `127.0.0.1` and starts serving on the current tokio runtime.
     ///
     /// # Errors
@@ -180,20 +233,28 @@ impl MockBuilder {
         let shared = Arc::new(Shared {
             token: self.token,
             ops: Mutex::default(),
-            unmatched: Mutex::default(),
+            log: Mutex::new(Log::new(self.max_requests, self.max_body_bytes)),
             ids: AtomicU64::new(1),
         });
-        let task = tokio::spawn(accept(listener, shared.clone()));
+        let task = tokio::spawn(accept(listener, shared.clone(), self.read_timeout));
         Ok(MockServer { addr, shared, task })
     }
 }
 
 /// A running mock DingTalk server. Dropping it stops it and closes its connections.
-#[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
     task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .field("token", &self.shared.token.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Drop for MockServer {
@@ -233,8 +294,14 @@ impl MockServer {
 
     /// A client for this mock: its URL, a token it accepts, and retries with short delays (so
     /// tests of [`OperationMock::fail_next`] stay fast).
+    ///
+    /// # Panics
+    /// Only if the TLS backend cannot initialise, as [`Client::new`] (the settings are valid).
     pub fn client(&self) -> Client {
-        self.client_builder().build()
+        match self.client_builder().build() {
+            Ok(client) => client,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// A client builder preset as [`MockServer::client`], to change more settings.
@@ -269,21 +336,18 @@ impl MockServer {
 
     /// Requests that matched no operation (answered 404).
     pub fn unmatched_requests(&self) -> Vec<ReceivedRequest> {
-        self.shared
-            .unmatched
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.shared.log().of(None)
     }
 
-    /// Forgets every script and recorded request.
+    /// Requests no longer kept, to stay within [`MockBuilder::log_limit`].
+    pub fn dropped_requests(&self) -> u64 {
+        self.shared.log().dropped()
+    }
+
+    /// Forgets every script and recorded request (and the count of dropped ones).
     pub fn reset(&self) {
         self.shared.ops().clear();
-        self.shared
-            .unmatched
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.shared.log().clear();
     }
 }
 
@@ -295,10 +359,20 @@ fn find(service: &str, operation: &str) -> usize {
 }
 
 /// The script of one operation; see [`MockServer::on`]. Scripts last until changed or reset.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct OperationMock<'a> {
     shared: &'a Shared,
     index: usize,
+}
+
+impl std::fmt::Debug for OperationMock<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let info = self.info();
+        f.debug_struct("OperationMock")
+            .field("service", &info.module)
+            .field("operation", &info.name)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OperationMock<'_> {
@@ -373,7 +447,9 @@ impl OperationMock<'_> {
     /// 429 as DingTalk's throttling (`Throttling`), other statuses as `ServiceUnavailable`
     /// (5xx) or `MockFailure`.
     pub fn fail_next(&self, n: usize, status: u16) -> &Self {
-        self.state(|s| s.failures.extend(std::iter::repeat_n(status, n)));
+        if n > 0 {
+            self.state(|s| s.failures.push_back((status, n)));
+        }
         self
     }
 
@@ -393,13 +469,13 @@ impl OperationMock<'_> {
         self
     }
 
-    /// The requests received so far, in order.
+    /// The requests received so far and still kept (see [`MockBuilder::log_limit`]), in order.
     pub fn requests(&self) -> Vec<ReceivedRequest> {
-        self.state(|s| s.requests.clone())
+        self.shared.log().of(Some(self.index))
     }
 }
 
-async fn accept(listener: TcpListener, shared: Arc<Shared>) {
+async fn accept(listener: TcpListener, shared: Arc<Shared>, read_timeout: Duration) {
     // Owned by this task: aborting it (dropping the server) aborts every connection.
     let mut connections = JoinSet::new();
     loop {
@@ -412,10 +488,13 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
         connections.spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 let shared = shared.clone();
-                async move { Ok::<_, Infallible>(handle(&shared, req).await) }
+                async move { Ok::<_, Infallible>(handle(&shared, req, read_timeout).await) }
             });
-            // A broken connection only ends that connection.
+            // A broken connection only ends that connection. The head timeout also ends idle
+            // keep-alive connections (hyper starts it when it waits for the next head).
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(read_timeout)
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
                 .await;
         });
@@ -424,16 +503,29 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
 
 type HttpResponse = hyper::Response<Full<Bytes>>;
 
-async fn handle(shared: &Shared, req: hyper::Request<Incoming>) -> HttpResponse {
+async fn handle(
+    shared: &Shared,
+    req: hyper::Request<Incoming>,
+    read_timeout: Duration,
+) -> HttpResponse {
     let request_id = format!("mock-{:012}", shared.ids.fetch_add(1, Ordering::Relaxed));
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes().to_vec(),
-        Err(_) => {
+    let body = Limited::new(body, MAX_BODY).collect();
+    let body = match tokio::time::timeout(read_timeout, body).await {
+        Ok(Ok(b)) => b.to_bytes().to_vec(),
+        Ok(Err(_)) => {
             return error(
                 413,
                 "RequestTooLarge",
                 "The request body is too large.",
+                &request_id,
+            )
+        }
+        Err(_) => {
+            return error(
+                408,
+                "RequestTimeout",
+                "The request body did not arrive in time.",
                 &request_id,
             )
         }
@@ -467,11 +559,7 @@ async fn handle(shared: &Shared, req: hyper::Request<Incoming>) -> HttpResponse 
             &request_id,
         );
         received.status = 404;
-        shared
-            .unmatched
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(received);
+        shared.log().push(None, received);
         return resp;
     };
     received.path_params = path_params;
@@ -482,12 +570,7 @@ async fn handle(shared: &Shared, req: hyper::Request<Incoming>) -> HttpResponse 
     }
     let resp = answer(shared, index, info, &received, &request_id);
     received.status = resp.status().as_u16();
-    shared
-        .ops()
-        .entry(index)
-        .or_default()
-        .requests
-        .push(received);
+    shared.log().push(Some(index), received);
     resp
 }
 
@@ -520,7 +603,7 @@ fn answer(
     let failure = shared
         .ops()
         .get_mut(&index)
-        .and_then(|s| s.failures.pop_front());
+        .and_then(|s| next_failure(&mut s.failures));
     if let Some(status) = failure {
         let code = match status {
             429 => "Throttling",
@@ -556,6 +639,17 @@ fn answer(
         Some(Reply { status, body }) => json_response(status, body.as_ref(), request_id),
         None => json_response(200, info.example_response().as_ref(), request_id),
     }
+}
+
+/// The status of the next scripted failure, if any, counting it off its run.
+fn next_failure(runs: &mut VecDeque<(u16, usize)>) -> Option<u16> {
+    let (status, left) = runs.front_mut()?;
+    let status = *status;
+    *left -= 1;
+    if *left == 0 {
+        runs.pop_front();
+    }
+    Some(status)
 }
 
 fn error(status: u16, code: &str, message: &str, request_id: &str) -> HttpResponse {

@@ -80,6 +80,8 @@ impl Registry {
                     idempotent: op.idempotent.unwrap_or(m == Method::Get),
                     auth: op.auth != Some(Auth::None),
                     response_body: matches!(op.response, spec::Response::Body(_)),
+                    // Every answer the spec can describe today is an object (`fields`).
+                    object_answer: true,
                 }));
                 let segments = op
                     .path

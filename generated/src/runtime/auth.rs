@@ -46,10 +46,18 @@ impl From<Secret> for AccessToken {
 
 /// A credential or token (app secret, suite ticket, access token in a response): generated for
 /// every spec field marked `secret: true`. Serialized as the plain string; `Debug` and `Display`
-/// never show it.
-#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// never show it, and a request that carries it removes it from its errors and logs.
+#[derive(Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
+
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // A request serializing its parameters learns its secrets here (see `redact::noting`).
+        super::redact::note(&self.0);
+        serializer.serialize_str(&self.0)
+    }
+}
 
 impl Secret {
     /// Wraps a secret value.
@@ -195,6 +203,35 @@ impl TokenError {
         }
     }
 
+    /// Removes the secrets `redactor` knows from every text of the error.
+    pub(crate) fn redact(&mut self, redactor: &super::redact::Redactor) {
+        match &mut self.kind {
+            TokenErrorKind::Api {
+                code,
+                message,
+                request_id,
+                ..
+            } => {
+                redactor.clean(code);
+                redactor.clean(message);
+                if let Some(id) = request_id {
+                    redactor.clean(id);
+                }
+            }
+            TokenErrorKind::InvalidResponse {
+                reason, request_id, ..
+            } => {
+                redactor.clean(reason);
+                if let Some(id) = request_id {
+                    redactor.clean(id);
+                }
+            }
+            TokenErrorKind::Timeout { message }
+            | TokenErrorKind::Connect { message }
+            | TokenErrorKind::Other { message } => redactor.clean(message),
+        }
+    }
+
     /// Whether asking again later may succeed (throttling, server errors, timeouts, connection
     /// failures); wrong credentials are not.
     pub fn is_retryable(&self) -> bool {
@@ -266,13 +303,23 @@ pub trait TokenProvider: Send + Sync + 'static {
     /// retries), for providers that fetch tokens from DingTalk's anonymous token endpoints.
     fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
 
-    /// Called when DingTalk rejected `token` as invalid or expired, before one retry.
+    /// Called when DingTalk rejected `token` as invalid or expired (HTTP 401,
+    /// `InvalidAuthentication`). Forget exactly this token (not a newer one another task fetched
+    /// meanwhile), and return whether the next [`Self::token`] may give a different one: only
+    /// then does the client repeat the call, once, with it.
     ///
-    /// Forget exactly this token (not a newer one another task fetched meanwhile). The default
-    /// does nothing, as a fixed token cannot be refreshed.
-    fn invalidate(&self, token: &AccessToken) {
+    /// The default forgets nothing and returns `false`, as for a fixed [`AccessToken`]: the
+    /// rejection is returned at once instead of sending the same token again.
+    fn invalidate(&self, token: &AccessToken) -> bool {
         let _ = token;
+        false
     }
+}
+
+/// Whether `token` can be sent as the access-token header: not empty, and only characters a
+/// header carries (a token with a line break or non-ASCII could never be sent).
+pub(crate) fn is_sendable(token: &str) -> bool {
+    !token.is_empty() && reqwest::header::HeaderValue::from_str(token).is_ok()
 }
 
 impl TokenProvider for AccessToken {

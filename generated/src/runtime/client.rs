@@ -21,8 +21,8 @@ pub(crate) struct Inner {
     /// Overrides every operation's default host when set (e.g. `https://api.dingtalk.com`).
     pub(crate) base_url: Option<String>,
     pub(crate) tokens: Arc<dyn TokenProvider>,
-    /// Validated once here rather than on every request; `None` if it cannot be a header value.
-    pub(crate) user_agent: Option<reqwest::header::HeaderValue>,
+    /// Validated once, when the client is built.
+    pub(crate) user_agent: reqwest::header::HeaderValue,
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
@@ -43,8 +43,15 @@ impl fmt::Debug for Client {
 impl Client {
     /// A client with default settings that authenticates with `tokens`
     /// (an [`AccessToken`](super::AccessToken) or any [`TokenProvider`]).
+    ///
+    /// # Panics
+    /// Only if the TLS backend cannot initialise, as `reqwest::Client::new` does (the default
+    /// settings are valid; [`ClientBuilder::build`] returns that failure instead).
     pub fn new(tokens: impl TokenProvider) -> Self {
-        Client::builder(tokens).build()
+        match Client::builder(tokens).build() {
+            Ok(client) => client,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// Starts configuring a client.
@@ -90,19 +97,32 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// Sends every call to this host instead of the spec's (e.g. `https://api.dingtalk.com` for
-    /// mainland tenants, or a mock server). A trailing slash is ignored.
+    /// mainland tenants, or a mock server). A trailing slash is ignored; a path is kept as a
+    /// prefix. Checked by [`Self::build`]: `http` or `https`, a host, no query or fragment.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into().trim_end_matches('/').to_owned());
         self
     }
 
-    /// Uses an existing `reqwest::Client` (its own timeouts and proxies apply).
+    /// Uses an existing `reqwest::Client` (its own timeouts, proxies and TLS settings apply;
+    /// [`Self::connect_timeout`] is then ignored).
+    ///
+    /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** DingTalk's API never
+    /// redirects, and reqwest's default policy follows up to 10 redirects, carrying the
+    /// `x-acs-dingtalk-access-token` header (and on 307/308 the body, e.g. an app secret) to
+    /// whatever host the redirect names. The client the SDK builds itself follows none.
+    ///
+    /// reqwest does not expose a client's redirect policy, so the SDK cannot check it up front.
+    /// It does check every answer's URL: an answer from another URL than the one requested is
+    /// refused with [`Error::Redirect`](super::Error::Redirect) (`followed: true`) and never
+    /// decoded — but by then the request has reached that other host.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
-    /// Replaces the `user-agent` header (default: `dingtalk-openapi-rust/<version>`).
+    /// Replaces the `user-agent` header (default: `dingtalk-openapi-rust/<version>`). Checked by
+    /// [`Self::build`]: visible ASCII only.
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = Some(ua.into());
         self
@@ -145,35 +165,111 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client.
+    /// Builds the client, or says what is wrong with the configuration.
     ///
-    /// # Panics
-    /// Only if the TLS backend cannot initialise, as `reqwest::Client::new` does.
-    pub fn build(self) -> Client {
-        let http = self.http.unwrap_or_else(|| {
-            reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
+    /// # Errors
+    /// A base URL without an `http`/`https` scheme or a host, or with a query or fragment; a
+    /// user agent a header cannot carry; an HTTP client that cannot be built (TLS backend).
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let base_url = self.base_url.map(check_base_url).transpose()?;
+        let user_agent = match self.user_agent {
+            Some(ua) => reqwest::header::HeaderValue::try_from(ua.as_str())
+                .map_err(|_| ConfigError::UserAgent { user_agent: ua })?,
+            None => reqwest::header::HeaderValue::from_static(concat!(
+                "dingtalk-openapi-rust/",
+                env!("CARGO_PKG_VERSION")
+            )),
+        };
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.min(super::time::FOREVER))
+                // DingTalk never redirects; a followed redirect would carry the token elsewhere.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
-                .unwrap_or_else(|_| reqwest::Client::new())
-        });
-        Client {
+                .map_err(ConfigError::HttpClient)?,
+        };
+        Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                base_url: self.base_url,
+                base_url,
                 tokens: self.tokens,
-                user_agent: match self.user_agent {
-                    Some(ua) => reqwest::header::HeaderValue::try_from(ua).ok(),
-                    None => Some(reqwest::header::HeaderValue::from_static(concat!(
-                        "dingtalk-openapi-rust/",
-                        env!("CARGO_PKG_VERSION")
-                    ))),
-                },
+                user_agent,
                 attempt_timeout: self.attempt_timeout,
                 operation_timeout: self.operation_timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
                 limiter: Limiter::new(self.rate_limit),
             }),
+        })
+    }
+}
+
+/// The base URL if calls can be sent to it, else what is wrong with it.
+fn check_base_url(url: String) -> Result<String, ConfigError> {
+    let problem = match reqwest::Url::parse(&url) {
+        // `127.0.0.1:9` is no URL, and `localhost:8080` one with the scheme `localhost`.
+        _ if !url.contains("://") && !url.starts_with("http:") && !url.starts_with("https:") => {
+            Some(
+                "it has no scheme: write https://host, or http://host:port for a local server"
+                    .to_owned(),
+            )
+        }
+        Err(e) => Some(format!("it is not a URL ({e})")),
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => {
+            Some(format!("its scheme is `{}`, not http or https", u.scheme()))
+        }
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => Some("it has no host".to_owned()),
+        Ok(u) if u.query().is_some() => {
+            Some("it has a query; each operation sends its own".to_owned())
+        }
+        Ok(u) if u.fragment().is_some() => Some("it has a fragment (`#…`)".to_owned()),
+        Ok(_) => None,
+    };
+    match problem {
+        Some(reason) => Err(ConfigError::BaseUrl { url, reason }),
+        None => Ok(url),
+    }
+}
+
+/// A [`ClientBuilder`] setting that cannot work, found by [`ClientBuilder::build`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The base URL cannot be called.
+    BaseUrl {
+        /// The URL as configured.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The user agent has characters a header cannot carry (control characters, non-ASCII).
+    UserAgent {
+        /// The user agent as configured.
+        user_agent: String,
+    },
+    /// The HTTP client could not be built (its TLS backend did not initialise).
+    HttpClient(reqwest::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::BaseUrl { url, reason } => write!(f, "invalid base URL {url:?}: {reason}"),
+            ConfigError::UserAgent { user_agent } => write!(
+                f,
+                "invalid user agent {user_agent:?}: a header carries visible ASCII characters only"
+            ),
+            ConfigError::HttpClient(e) => write!(f, "the HTTP client could not be built: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::HttpClient(e) => Some(e),
+            _ => None,
         }
     }
 }

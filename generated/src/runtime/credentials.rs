@@ -10,6 +10,8 @@
 //! timeouts, retries and rate limits apply. A token is reused until `expireIn` minus a safety
 //! margin ([`DEFAULT_REFRESH_MARGIN`]), then refreshed by one call while concurrent calls wait
 //! for it (single flight). A token DingTalk rejects is forgotten ([`TokenProvider::invalidate`]).
+//! After a failed refresh, calls share that failure for a while instead of asking again: 1 s
+//! after the first failure, doubling with each failure in a row up to 30 s, until a success.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,9 +20,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-use super::auth::{AccessToken, BoxFuture, Secret, TokenError, TokenErrorKind, TokenProvider};
+use super::auth::{
+    is_sendable, AccessToken, BoxFuture, Secret, TokenError, TokenErrorKind, TokenProvider,
+};
 use super::client::Client;
 use super::error::Error;
+use super::request::ResponseMeta;
+use super::time::saturating_add;
 
 /// How long before its expiry a cached token is refreshed, unless configured otherwise.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
@@ -62,9 +68,10 @@ impl ManualClock {
         }
     }
 
-    /// Moves the clock forward by `d`.
+    /// Moves the clock forward by `d` (at most to the furthest instant that can be represented).
     pub fn advance(&self, d: Duration) {
-        *lock(&self.now) += d;
+        let mut now = lock(&self.now);
+        *now = saturating_add(*now, d);
     }
 }
 
@@ -85,6 +92,31 @@ struct Cached {
     refresh_at: Instant,
 }
 
+/// How long callers share a failed refresh before the next one: this after the first failure,
+/// doubling with each further failure in a row, up to [`MAX_BACKOFF`]; a success resets it.
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+/// See [`FIRST_BACKOFF`].
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// The last failed refresh, shared with callers until `retry_at`.
+struct Failure {
+    /// The number of the fetch that failed.
+    fetch: u64,
+    error: TokenError,
+    /// The interval that ends at `retry_at` (zero: none); the next endpoint failure doubles it.
+    backoff: Duration,
+    retry_at: Instant,
+}
+
+/// Why fetching a token failed.
+pub(crate) enum FetchError {
+    /// The token endpoint failed (or issued an unusable token): callers back off.
+    Endpoint(TokenError),
+    /// No request was made (no suite ticket yet): only the callers waiting for this fetch share
+    /// it, so the call after `SuiteTicket::set` fetches at once.
+    Local(TokenError),
+}
+
 /// The cache of one token: reuse until `refresh_at`, refresh single-flight, forget on rejection.
 pub(crate) struct Cache {
     clock: Arc<dyn Clock>,
@@ -92,10 +124,11 @@ pub(crate) struct Cache {
     current: Mutex<Option<Cached>>,
     /// Held while fetching: one refresh at a time, the other callers wait for its result.
     refresh: tokio::sync::Mutex<()>,
-    /// Fetches finished so far, and the last failure with its number: callers that were waiting
-    /// while a fetch failed get that failure instead of firing one fetch each.
+    /// Fetches finished so far, and the last failure in a row: callers that were waiting while a
+    /// fetch failed, or that come before its backoff ends, get that failure instead of firing
+    /// one fetch each.
     fetches: AtomicU64,
-    failure: Mutex<Option<(u64, TokenError)>>,
+    failure: Mutex<Option<Failure>>,
 }
 
 impl fmt::Debug for Cache {
@@ -127,28 +160,41 @@ impl Cache {
             .map(|c| c.token.clone())
     }
 
+    /// The failure callers share now: the last one while its backoff lasts, or one that
+    /// finished after a caller saw `seen` fetches (it waited for that fetch).
+    fn shared_failure(&self, seen: Option<u64>) -> Option<TokenError> {
+        let now = self.clock.now();
+        lock(&self.failure)
+            .as_ref()
+            .filter(|f| now < f.retry_at || seen.is_some_and(|seen| f.fetch > seen))
+            .map(|f| f.error.clone())
+    }
+
     /// The cached token, or a new one from `fetch` (token and `expireIn` seconds).
     async fn get<F, Fut>(&self, fetch: F) -> Result<AccessToken, TokenError>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<(AccessToken, i64), TokenError>>,
+        Fut: Future<Output = Result<(AccessToken, i64), FetchError>>,
     {
         if let Some(t) = self.fresh() {
             return Ok(t);
+        }
+        if let Some(e) = self.shared_failure(None) {
+            return Err(e);
         }
         let seen = self.fetches.load(Ordering::SeqCst);
         let _flight = self.refresh.lock().await;
         if let Some(t) = self.fresh() {
             return Ok(t);
         }
-        if let Some((n, e)) = &*lock(&self.failure) {
-            if *n > seen {
-                return Err(e.clone());
-            }
+        if let Some(e) = self.shared_failure(Some(seen)) {
+            return Err(e);
         }
         tracing::debug!("fetching an access token");
         let result = fetch().await;
         let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        let now = self.clock.now();
+        let mut failure = lock(&self.failure);
         match result {
             Ok((token, expire_in)) => {
                 let lifetime = Duration::from_secs(expire_in.max(0).unsigned_abs());
@@ -156,14 +202,32 @@ impl Cache {
                 let keep = lifetime.checked_sub(self.margin).unwrap_or(lifetime / 2);
                 *lock(&self.current) = Some(Cached {
                     token: token.clone(),
-                    refresh_at: self.clock.now() + keep,
+                    refresh_at: saturating_add(now, keep),
                 });
-                *lock(&self.failure) = None;
+                *failure = None;
                 Ok(token)
             }
             Err(e) => {
-                *lock(&self.failure) = Some((n, e.clone()));
-                Err(e)
+                let last = failure.as_ref().map_or(Duration::ZERO, |f| f.backoff);
+                let (error, backoff, retry_at) = match e {
+                    FetchError::Endpoint(e) => {
+                        let backoff = match last.is_zero() {
+                            true => FIRST_BACKOFF,
+                            false => (last * 2).min(MAX_BACKOFF),
+                        };
+                        (e, backoff, saturating_add(now, backoff))
+                    }
+                    // Shared with the callers that waited for it, then over.
+                    FetchError::Local(e) => (e, last, now),
+                };
+                tracing::debug!(?backoff, "the access token could not be fetched");
+                *failure = Some(Failure {
+                    fetch: n,
+                    error: error.clone(),
+                    backoff,
+                    retry_at,
+                });
+                Err(error)
             }
         }
     }
@@ -177,24 +241,24 @@ impl Cache {
     }
 }
 
-/// Turns the token endpoint's failure into a [`TokenError`], removing `secrets` from any text.
-fn token_error<E>(e: Error<E>, secrets: &[&str]) -> TokenError {
-    let clean = |s: &str| {
-        secrets
-            .iter()
-            .filter(|x| !x.is_empty())
-            .fold(s.to_owned(), |s, x| s.replace(x, "<redacted>"))
-    };
+/// Turns the token endpoint's failure into a [`TokenError`]. Its texts are already free of the
+/// credentials: they were `Secret` parameters of the call, which removes them from its errors.
+fn token_error<E>(e: Error<E>) -> TokenError {
     match e {
         Error::Api(e) => TokenError::new(TokenErrorKind::Api {
             status: e.status(),
-            code: clean(e.code()),
-            message: clean(e.message()),
+            code: e.code().to_owned(),
+            message: e.message().to_owned(),
             request_id: e.request_id().map(str::to_owned),
         }),
         Error::InvalidResponse(e) => TokenError::new(TokenErrorKind::InvalidResponse {
             status: e.status,
-            reason: clean(&e.reason),
+            reason: e.reason,
+            request_id: e.request_id,
+        }),
+        Error::Redirect(e) => TokenError::new(TokenErrorKind::InvalidResponse {
+            status: e.status,
+            reason: e.to_string(),
             request_id: e.request_id,
         }),
         Error::Timeout(t) => {
@@ -209,9 +273,27 @@ fn token_error<E>(e: Error<E>, secrets: &[&str]) -> TokenError {
             };
             with_transport_source(TokenError::new(kind), t.source)
         }
-        Error::Build(b) => TokenError::other(clean(&b.message)),
+        Error::Build(b) => TokenError::other(b.message),
         Error::Token(t) => t,
     }
+}
+
+/// The token and lifetime a token endpoint issued, if the token can be sent: one that cannot
+/// (empty, a line break, non-ASCII) would fail every call until it expired, so it is an error
+/// and never cached.
+fn issued(
+    token: Secret,
+    expire_in: i64,
+    meta: &ResponseMeta,
+) -> Result<(AccessToken, i64), TokenError> {
+    if !is_sendable(token.expose()) {
+        return Err(TokenError::new(TokenErrorKind::InvalidResponse {
+            status: meta.status,
+            reason: "the token endpoint issued an access token that cannot be sent in a header (empty, or with characters other than visible ASCII)".to_owned(),
+            request_id: meta.request_id.clone(),
+        }));
+    }
+    Ok((AccessToken::from(token), expire_in))
 }
 
 fn with_transport_source(e: TokenError, source: Option<reqwest::Error>) -> TokenError {
@@ -286,15 +368,18 @@ impl TokenProvider for AppCredentials {
         Box::pin(self.cache.get(move || async move {
             let out = crate::oauth2_1_0::Service::new(client.clone())
                 .get_access_token(self.app_key.as_str(), self.app_secret.clone())
-                .send()
+                .build()
+                .send_with_meta()
                 .await
-                .map_err(|e| token_error(e, &[self.app_secret.expose()]))?;
-            Ok((AccessToken::from(out.access_token), out.expire_in))
+                .map_err(|e| FetchError::Endpoint(token_error(e)))?;
+            issued(out.output.access_token, out.output.expire_in, &out.meta)
+                .map_err(FetchError::Endpoint)
         }))
     }
 
-    fn invalidate(&self, token: &AccessToken) {
+    fn invalidate(&self, token: &AccessToken) -> bool {
         self.cache.invalidate(token);
+        true
     }
 }
 
@@ -462,23 +547,26 @@ impl TokenProvider for CorpCredentials {
     fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         let suite = &self.suite;
         Box::pin(self.cache.get(move || async move {
-            let ticket = suite.ticket.ticket().await?;
+            let ticket = suite.ticket.ticket().await.map_err(FetchError::Local)?;
             let out = crate::oauth2_1_0::Service::new(client.clone())
                 .get_corp_access_token(
                     suite.suite_key.as_str(),
                     suite.suite_secret.clone(),
                     self.corp_id.as_str(),
-                    ticket.clone(),
+                    ticket,
                 )
-                .send()
+                .build()
+                .send_with_meta()
                 .await
-                .map_err(|e| token_error(e, &[suite.suite_secret.expose(), ticket.expose()]))?;
-            Ok((AccessToken::from(out.access_token), out.expire_in))
+                .map_err(|e| FetchError::Endpoint(token_error(e)))?;
+            issued(out.output.access_token, out.output.expire_in, &out.meta)
+                .map_err(FetchError::Endpoint)
         }))
     }
 
-    fn invalidate(&self, token: &AccessToken) {
+    fn invalidate(&self, token: &AccessToken) -> bool {
         self.cache.invalidate(token);
+        true
     }
 }
 

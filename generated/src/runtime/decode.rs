@@ -1,12 +1,15 @@
 //! Turning an HTTP answer into output or a typed error, without panicking on any input.
 
+use std::fmt;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
 
 use super::auth::AccessToken;
-use super::error::{ApiError, Error, ErrorKind, InvalidResponse, TransportError};
+use super::error::{ApiError, Error, ErrorKind, InvalidResponse, RedirectError, TransportError};
+use super::redact::Redactor;
 use super::request::{Response, ResponseMeta};
 
 /// The result of one attempt and the server's `Retry-After`, if it sent one.
@@ -72,27 +75,48 @@ fn header_request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Reads the body (up to `limit` bytes) and decodes it. A `sensitive` answer (of an anonymous
-/// token endpoint, which may carry a token) is never quoted in an error, not even in part.
+/// What an operation's answer must be, from its [`Endpoint`](super::Endpoint).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Expect {
+    /// A 2xx answer has a JSON body (`false`: `response: none`).
+    pub(crate) has_body: bool,
+    /// That body is a JSON object (not an array, a boolean, …).
+    pub(crate) object: bool,
+    /// The answer of an anonymous token endpoint, which may hold a token: never quoted.
+    pub(crate) sensitive: bool,
+    /// Largest body accepted, in bytes.
+    pub(crate) limit: usize,
+}
+
+/// Reads the body (up to `expect.limit` bytes) and decodes it. A redirect, or an answer from
+/// another URL than `sent` (a caller's HTTP client followed a redirect), is refused unread.
+/// Snippets are cut from the body without `redactor`'s secrets.
 pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
     mut response: reqwest::Response,
-    has_body: bool,
-    limit: usize,
-    secret: Option<&AccessToken>,
-    sensitive: bool,
+    sent: &reqwest::Url,
+    expect: Expect,
+    redactor: &Redactor,
     attempts: u32,
 ) -> Attempt<O, E> {
     let status = response.status().as_u16();
     let headers = std::mem::take(response.headers_mut());
     let request_id = header_request_id(&headers);
+    if let Some(e) = redirect(status, &headers, response.url(), sent) {
+        return Attempt::fail(Error::Redirect(RedirectError {
+            request_id,
+            attempts,
+            ..e
+        }));
+    }
+    let limit = expect.limit;
     let invalid = |reason: String, body: &[u8]| {
         Error::InvalidResponse(InvalidResponse {
             status,
             reason,
-            snippet: if sensitive {
+            snippet: if expect.sensitive {
                 String::new()
             } else {
-                snippet(body, secret)
+                snippet(body, redactor)
             },
             request_id: request_id.clone(),
             attempts,
@@ -135,11 +159,10 @@ pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
         }
     }
     let body: &[u8] = first.as_deref().unwrap_or(&body);
-    let result =
-        decode_body(status, &headers, body, has_body, sensitive, attempts).map_err(|e| match e {
-            Decoded::Invalid(reason) => invalid(reason, body),
-            Decoded::Api(e) => Error::Api(*e),
-        });
+    let result = decode_body(status, &headers, body, expect, attempts).map_err(|e| match e {
+        Decoded::Invalid(reason) => invalid(reason, body),
+        Decoded::Api(e) => Error::Api(*e),
+    });
     let result = result.map(|output| Response {
         output,
         meta: ResponseMeta {
@@ -156,6 +179,44 @@ pub(crate) async fn decode<O: DeserializeOwned, E: ErrorKind>(
     }
 }
 
+/// The redirect this answer is, if it is one: a 3xx (never followed by the SDK's own client),
+/// or an answer from another URL than `sent` (followed by a caller's client). Only the target's
+/// origin is kept: its path and query may carry anything.
+fn redirect(
+    status: u16,
+    headers: &HeaderMap,
+    answered: &reqwest::Url,
+    sent: &reqwest::Url,
+) -> Option<RedirectError> {
+    let followed = answered != sent;
+    if !followed && !(300..400).contains(&status) {
+        return None;
+    }
+    let target = if followed {
+        Some(answered.clone())
+    } else {
+        headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| sent.join(l).ok())
+    };
+    let origin = |u: &reqwest::Url| {
+        let host = u.host_str().filter(|h| !h.is_empty())?;
+        Some(format!(
+            "{}://{host}:{}",
+            u.scheme(),
+            u.port_or_known_default()?
+        ))
+    };
+    Some(RedirectError {
+        status,
+        location: target.as_ref().and_then(origin),
+        followed,
+        request_id: None,
+        attempts: 0,
+    })
+}
+
 /// Why a body did not decode into the output.
 pub(crate) enum Decoded<E> {
     /// Not the documented JSON.
@@ -165,39 +226,16 @@ pub(crate) enum Decoded<E> {
 }
 
 /// Decodes a complete answer. Pure, so it can be fed arbitrary input in tests. When
-/// `sensitive`, reasons do not quote the body (serde's messages may quote a value).
+/// `expect.sensitive`, reasons do not quote the body (serde's messages may quote a value).
 pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
     status: u16,
     headers: &HeaderMap,
     body: &[u8],
-    has_body: bool,
-    sensitive: bool,
+    expect: Expect,
     attempts: u32,
 ) -> Result<O, Decoded<E>> {
     if (200..300).contains(&status) {
-        if !has_body {
-            return serde_json::from_value(serde_json::Value::Null).map_err(|e| {
-                Decoded::Invalid(format!(
-                    "this operation has no output type for an empty answer: {e}"
-                ))
-            });
-        }
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Err(Decoded::Invalid(
-                "the body is empty, JSON was expected".to_owned(),
-            ));
-        }
-        return serde_json::from_slice(body).map_err(|e| {
-            Decoded::Invalid(if sensitive {
-                format!(
-                    "the body does not match the documented JSON (line {}, column {}; details withheld, the answer may hold a token)",
-                    e.line(),
-                    e.column()
-                )
-            } else {
-                format!("the body does not match the documented JSON: {e}")
-            })
-        });
+        return decode_success(status, headers, body, expect, attempts);
     }
     let json: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
@@ -219,7 +257,7 @@ pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
             _ => None,
         })
     };
-    let Some(code) = text(&["code", "Code"]) else {
+    let Some(code) = text(&CODE) else {
         return Err(Decoded::Invalid(
             "an error answer without a `code`".to_owned(),
         ));
@@ -227,13 +265,217 @@ pub(crate) fn decode_body<O: DeserializeOwned, E: ErrorKind>(
     Err(Decoded::Api(Box::new(ApiError {
         kind: E::from_code(&code),
         status,
-        message: text(&["message", "Message"]).unwrap_or_default(),
-        request_id: text(&["requestid", "requestId", "RequestId"])
-            .or_else(|| header_request_id(headers)),
+        message: text(&MESSAGE).unwrap_or_default(),
+        request_id: text(&REQUEST_ID).or_else(|| header_request_id(headers)),
         body: String::from_utf8_lossy(body).into_owned(),
         code,
         attempts,
     })))
+}
+
+/// The keys of DingTalk's error bodies (the official SDKs read both spellings).
+const CODE: [&str; 2] = ["code", "Code"];
+const MESSAGE: [&str; 2] = ["message", "Message"];
+const REQUEST_ID: [&str; 3] = ["requestid", "requestId", "RequestId"];
+
+/// Decodes a 2xx answer, as the official SDKs do: 204 is success without a body (the empty
+/// answer, when the answer's fields are all optional); an empty 200 body is not JSON; an
+/// object answer must be an object; DingTalk's error body in a 2xx is an error.
+fn decode_success<O: DeserializeOwned, E: ErrorKind>(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    expect: Expect,
+    attempts: u32,
+) -> Result<O, Decoded<E>> {
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if first == Some(b'{') {
+        if let Some(e) = error_in_success::<O, E>(status, headers, body, expect, attempts) {
+            return Err(Decoded::Api(Box::new(e)));
+        }
+    }
+    if !expect.has_body || status == 204 {
+        let empty: &[u8] = if expect.has_body && expect.object {
+            b"{}"
+        } else {
+            b"null"
+        };
+        return serde_json::from_slice(empty).map_err(|e| {
+            Decoded::Invalid(format!(
+                "HTTP {status} without a body, but this operation's answer cannot be empty ({e})"
+            ))
+        });
+    }
+    let Some(first) = first else {
+        return Err(Decoded::Invalid(
+            "the body is empty, JSON was expected".to_owned(),
+        ));
+    };
+    if expect.object && first != b'{' {
+        return Err(Decoded::Invalid(format!(
+            "the answer is {}, not the JSON object this operation returns",
+            json_kind(first)
+        )));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Decoded::Invalid(if expect.sensitive {
+            format!(
+                "the body does not match the documented JSON (line {}, column {}; details withheld, the answer may hold a token)",
+                e.line(),
+                e.column()
+            )
+        } else {
+            format!("the body does not match the documented JSON: {e}")
+        })
+    })
+}
+
+/// What a JSON text starting with `first` is, for an error message.
+fn json_kind(first: u8) -> &'static str {
+    match first {
+        b'[' => "a JSON array",
+        b'"' => "a JSON string",
+        b't' | b'f' => "a JSON boolean",
+        b'n' => "JSON null",
+        b'-' | b'0'..=b'9' => "a JSON number",
+        _ => "not JSON",
+    }
+}
+
+/// DingTalk's error body inside a 2xx answer (`{"code":"workspaceNotExist","message":…}`): an
+/// object with a string `code` and `message` and none of the fields the operation answers with.
+/// A real answer has at least one of its own fields or neither key, so the rule cannot take one
+/// for an error. Costs a byte search, and a shallow second parse only when both keys appear.
+fn error_in_success<O: DeserializeOwned, E: ErrorKind>(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    expect: Expect,
+    attempts: u32,
+) -> Option<ApiError<E>> {
+    let quoted = |keys: &[&[u8]]| keys.iter().any(|k| memchr::memmem::find(body, k).is_some());
+    if !(quoted(&[b"\"code\"", b"\"Code\""]) && quoted(&[b"\"message\"", b"\"Message\""])) {
+        return None;
+    }
+    // A non-object answer (an array, a boolean) has no fields an object could carry.
+    let fields = if expect.has_body && expect.object {
+        answer_fields::<O>()?
+    } else {
+        &[]
+    };
+    let top: TopLevel = serde_json::from_slice(body).ok()?;
+    if top.keys.iter().any(|k| fields.contains(&k.as_str())) {
+        return None;
+    }
+    let (code, message) = (top.code?, top.message?);
+    Some(ApiError {
+        kind: E::from_code(&code),
+        status,
+        code,
+        message,
+        request_id: top.request_id.or_else(|| header_request_id(headers)),
+        body: String::from_utf8_lossy(body).into_owned(),
+        attempts,
+    })
+}
+
+/// The top level of a JSON object: its keys, and the error keys' string values.
+#[derive(Default)]
+struct TopLevel {
+    keys: Vec<String>,
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for TopLevel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> Visitor<'de> for Keys {
+            type Value = TopLevel;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
+                let mut top = TopLevel::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    let slot = match key.as_str() {
+                        k if CODE.contains(&k) => &mut top.code,
+                        k if MESSAGE.contains(&k) => &mut top.message,
+                        k if REQUEST_ID.contains(&k) => &mut top.request_id,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            top.keys.push(key);
+                            continue;
+                        }
+                    };
+                    if let serde_json::Value::String(s) = map.next_value()? {
+                        slot.get_or_insert(s);
+                    }
+                    top.keys.push(key);
+                }
+                Ok(top)
+            }
+        }
+        d.deserialize_map(Keys)
+    }
+}
+
+/// The wire names of the fields of `O`, read from its derived `Deserialize` (which hands them to
+/// `deserialize_struct`): no list is generated per operation. `None` when `O` is not a struct
+/// (e.g. `serde_json::Value`, whose fields are unknown); empty for `()`.
+fn answer_fields<O: DeserializeOwned>() -> Option<&'static [&'static str]> {
+    match O::deserialize(FieldProbe) {
+        Err(Probed(fields)) => fields,
+        Ok(_) => None,
+    }
+}
+
+/// A deserializer that only reports which shape it was asked for.
+struct FieldProbe;
+
+/// What [`FieldProbe`] found: a struct's field names, `[]` for a unit, `None` for anything else.
+#[derive(Debug)]
+struct Probed(Option<&'static [&'static str]>);
+
+impl fmt::Display for Probed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("probed")
+    }
+}
+
+impl std::error::Error for Probed {}
+
+impl serde::de::Error for Probed {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Probed(None)
+    }
+}
+
+impl<'de> Deserializer<'de> for FieldProbe {
+    type Error = Probed;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Probed> {
+        Err(Probed(None))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Probed> {
+        Err(Probed(Some(fields)))
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Probed> {
+        Err(Probed(Some(&[])))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
 }
 
 fn looks_like_html(body: &[u8]) -> bool {
@@ -242,12 +484,9 @@ fn looks_like_html(body: &[u8]) -> bool {
 }
 
 /// The start of a body for an error message: at most 256 characters, control characters
-/// replaced, and the access token (should a server echo it) removed.
-fn snippet(body: &[u8], secret: Option<&AccessToken>) -> String {
-    let mut text = String::from_utf8_lossy(&body[..body.len().min(4096)]).into_owned();
-    if let Some(t) = secret.filter(|t| !t.expose().is_empty()) {
-        text = text.replace(t.expose(), "<redacted>");
-    }
+/// replaced, and the secrets in flight (should a server echo them) removed before the cut.
+fn snippet(body: &[u8], redactor: &Redactor) -> String {
+    let text = redactor.cleaned(&String::from_utf8_lossy(&body[..body.len().min(4096)]));
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(256)
@@ -281,8 +520,16 @@ mod tests {
         items: Option<Vec<String>>,
     }
 
+    /// An object answer, not from a token endpoint.
+    const OBJECT: Expect = Expect {
+        has_body: true,
+        object: true,
+        sensitive: false,
+        limit: 1 << 20,
+    };
+
     fn run(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Out, Decoded<Kind>> {
-        decode_body::<Out, Kind>(status, headers, body, true, false, 1)
+        decode_body::<Out, Kind>(status, headers, body, OBJECT, 1)
     }
 
     #[test]
@@ -340,7 +587,7 @@ mod tests {
             access_token: i64,
         }
         let body = br#"{"accessToken":"tok-secret-1","expireIn":7200}"#;
-        let r = decode_body::<Token, Kind>(200, &HeaderMap::new(), body, true, false, 1);
+        let r = decode_body::<Token, Kind>(200, &HeaderMap::new(), body, OBJECT, 1);
         let Err(Decoded::Invalid(plain)) = r else {
             panic!()
         };
@@ -348,7 +595,11 @@ mod tests {
             plain.contains("tok-secret-1"),
             "serde quotes values: {plain}"
         );
-        let r = decode_body::<Token, Kind>(200, &HeaderMap::new(), body, true, true, 1);
+        let sensitive = Expect {
+            sensitive: true,
+            ..OBJECT
+        };
+        let r = decode_body::<Token, Kind>(200, &HeaderMap::new(), body, sensitive, 1);
         let Err(Decoded::Invalid(reason)) = r else {
             panic!()
         };
@@ -358,10 +609,11 @@ mod tests {
 
     #[test]
     fn snippets_are_short_and_never_show_the_token() {
-        let token = AccessToken::new("tok-123");
+        let mut redactor = Redactor::default();
+        redactor.add("tok-123");
         let s = snippet(
             format!("echo tok-123 {}", "x".repeat(5000)).as_bytes(),
-            Some(&token),
+            &redactor,
         );
         assert!(!s.contains("tok-123"));
         assert!(s.chars().count() <= 256);
@@ -405,7 +657,8 @@ mod tests {
         /// status never decodes into output.
         #[test]
         fn decoder_never_panics(status in 100u16..1000, headers in header_maps(), body in bodies(), has_body in any::<bool>()) {
-            let r = decode_body::<Out, Kind>(status, &headers, &body, has_body, false, 1);
+            let expect = Expect { has_body, object: has_body, ..OBJECT };
+            let r = decode_body::<Out, Kind>(status, &headers, &body, expect, 1);
             if !(200..300).contains(&status) {
                 prop_assert!(r.is_err());
             }

@@ -20,8 +20,11 @@ pub enum Error<E> {
     /// DingTalk answered with an error (a documented code or another one).
     Api(ApiError<E>),
     /// The answer was not the documented JSON (HTML from a proxy, empty, truncated, wrong types,
-    /// too large, or an IP ban page).
+    /// too large, not an object where an object is documented, or an IP ban page).
     InvalidResponse(InvalidResponse),
+    /// A redirect (HTTP 3xx), which the SDK never follows: DingTalk's API does not redirect,
+    /// and following would carry the access token to another host. Never retried.
+    Redirect(RedirectError),
     /// No answer in time (per attempt or for the whole call).
     Timeout(TransportError),
     /// The connection failed or broke.
@@ -114,6 +117,44 @@ impl fmt::Display for InvalidResponse {
     }
 }
 
+/// A redirect the SDK did not follow, or an answer that came from another URL than the one
+/// requested (a caller-supplied HTTP client followed a redirect) and was not decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectError {
+    /// HTTP status: the redirect's, or the final answer's when the HTTP client followed it.
+    pub status: u16,
+    /// Where it pointed, as `scheme://host:port` only (never its path or query); `None` when
+    /// there was no usable `Location`.
+    pub location: Option<String>,
+    /// Whether the HTTP client followed the redirect (a client given to
+    /// [`ClientBuilder::http_client`](super::ClientBuilder::http_client) without
+    /// `redirect::Policy::none()`): the request then reached `location`.
+    pub followed: bool,
+    /// DingTalk's request id, when the header carried one.
+    pub request_id: Option<String>,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let to = self.location.as_deref().unwrap_or("an unusable location");
+        if self.followed {
+            write!(
+                f,
+                "the HTTP client followed a redirect to {to} and its answer (HTTP {}) was not decoded: build the reqwest::Client given to http_client(..) with redirect(reqwest::redirect::Policy::none())",
+                self.status
+            )
+        } else {
+            write!(
+                f,
+                "HTTP {} redirect to {to}, not followed: DingTalk's API does not redirect (check the base URL)",
+                self.status
+            )
+        }
+    }
+}
+
 /// A failure below HTTP: connection, timeout, broken body.
 #[derive(Debug)]
 pub struct TransportError {
@@ -157,6 +198,7 @@ impl<E> fmt::Display for Error<E> {
         match self {
             Error::Api(e) => write!(f, "DingTalk error {e}")?,
             Error::InvalidResponse(e) => e.fmt(f)?,
+            Error::Redirect(e) => e.fmt(f)?,
             // Transport errors say their attempts themselves.
             Error::Timeout(e) => return write!(f, "timed out: {e}"),
             Error::Connect(e) => return write!(f, "connection failed: {e}"),
@@ -194,6 +236,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::InvalidResponse(e) => e.request_id.as_deref(),
+            Error::Redirect(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -203,6 +246,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some(e.status),
             Error::InvalidResponse(e) => Some(e.status),
+            Error::Redirect(e) => Some(e.status),
             _ => None,
         }
     }
@@ -212,6 +256,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => e.attempts,
             Error::InvalidResponse(e) => e.attempts,
+            Error::Redirect(e) => e.attempts,
             Error::Timeout(e) | Error::Connect(e) => e.attempts,
             Error::Build(_) | Error::Token(_) => 0,
         }
@@ -225,7 +270,7 @@ impl<E> Error<E> {
             Error::InvalidResponse(e) => e.status >= 500 || e.status == 429,
             Error::Timeout(_) | Error::Connect(_) => true,
             Error::Token(e) => e.is_retryable(),
-            Error::Build(_) => false,
+            Error::Build(_) | Error::Redirect(_) => false,
         }
     }
 }

@@ -10,17 +10,21 @@ mod credentials;
 mod decode;
 mod error;
 mod limit;
+mod redact;
 mod request;
 mod retry;
+mod time;
 
 pub use auth::{AccessToken, BoxFuture, Secret, TokenError, TokenErrorKind, TokenProvider};
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, ConfigError};
 #[cfg(feature = "oauth2_1_0")]
 pub use credentials::{
     AppCredentials, Clock, CorpCredentials, ManualClock, SuiteCredentials, SuiteTicket,
     SuiteTicketSource, SystemClock, DEFAULT_REFRESH_MARGIN,
 };
-pub use error::{ApiError, BuildError, Error, ErrorKind, InvalidResponse, TransportError};
+pub use error::{
+    ApiError, BuildError, Error, ErrorKind, InvalidResponse, RedirectError, TransportError,
+};
 pub use limit::RateLimit;
 pub use request::{strings, Endpoint, Method, Request, Response, ResponseMeta};
 

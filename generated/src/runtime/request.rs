@@ -4,13 +4,21 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST,
+    TRANSFER_ENCODING, USER_AGENT,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::auth::{is_sendable, AccessToken, TokenError};
 use super::client::Client;
-use super::decode::{decode, retry_after, Attempt};
+use super::decode::{decode, retry_after, Attempt, Expect};
 use super::error::{BuildError, Error, ErrorKind};
+use super::redact::{noting, Redactor};
+
+/// The header that carries the access token.
+pub(crate) const TOKEN_HEADER: &str = "x-acs-dingtalk-access-token";
 
 /// Everything fixed about an operation, as the spec says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +39,8 @@ pub struct Endpoint {
     pub auth: bool,
     /// Whether a 2xx answer has a JSON body.
     pub response_body: bool,
+    /// Whether that body is a JSON object (any other JSON is then an invalid answer).
+    pub object_answer: bool,
 }
 
 impl Endpoint {
@@ -64,6 +74,14 @@ impl Endpoint {
     pub const fn no_response_body(self) -> Self {
         Endpoint {
             response_body: false,
+            ..self
+        }
+    }
+
+    /// Marks a call whose answer is JSON other than an object (a boolean, an array, any value).
+    pub const fn non_object_response(self) -> Self {
+        Endpoint {
+            object_answer: false,
             ..self
         }
     }
@@ -139,7 +157,8 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// One call, described: output type `O`, error codes `E`. Built by generated code; send it with
 /// [`Request::send`], or set per-call options first.
 ///
-/// Parameters are set, not added: setting one again replaces its earlier value.
+/// Parameters are set, not added: setting one again replaces its earlier value. The
+/// [`Secret`](super::Secret) values among them are removed from the call's errors and logs.
 #[must_use = "a request does nothing until it is sent"]
 pub struct Request<O, E> {
     client: Client,
@@ -152,6 +171,8 @@ pub struct Request<O, E> {
     problem: Option<String>,
     timeout: Option<Duration>,
     max_attempts: Option<u32>,
+    /// The secrets among the parameters.
+    redactor: Redactor,
     marker: PhantomData<fn() -> (O, E)>,
 }
 
@@ -168,6 +189,7 @@ impl<O, E> Clone for Request<O, E> {
             problem: self.problem.clone(),
             timeout: self.timeout,
             max_attempts: self.max_attempts,
+            redactor: self.redactor.clone(),
             marker: PhantomData,
         }
     }
@@ -197,6 +219,7 @@ impl<O, E> Request<O, E> {
             problem: None,
             timeout: None,
             max_attempts: None,
+            redactor: Redactor::default(),
             marker: PhantomData,
         }
     }
@@ -204,7 +227,7 @@ impl<O, E> Request<O, E> {
     /// Fills the `{name}` placeholder with `value` (text, a number, a boolean or a string enum),
     /// percent-encoded as one path segment.
     pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
-        let value = match serde_json::to_value(value) {
+        let value = match self.value(value) {
             Ok(serde_json::Value::String(s)) => s,
             Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => v.to_string(),
             Ok(v) => {
@@ -231,7 +254,7 @@ impl<O, E> Request<O, E> {
     /// `name.1=…&name.2=…` and objects `name.key=…`, as the official SDKs send them.
     pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
         self.query.retain(|(k, _)| !is_part_of(k, name));
-        match serde_json::to_value(value) {
+        match self.value(value) {
             Ok(v) => flatten(name, v, &mut self.query),
             Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
         }
@@ -241,7 +264,7 @@ impl<O, E> Request<O, E> {
     /// Sets a query parameter sent as one JSON string (`style: json` in the spec).
     pub fn query_json<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
         self.query.retain(|(k, _)| k != name);
-        match serde_json::to_value(value) {
+        match self.value(value) {
             Ok(serde_json::Value::Null) => {}
             Ok(v) => self.query.push((name.to_owned(), v.to_string())),
             Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
@@ -250,9 +273,13 @@ impl<O, E> Request<O, E> {
     }
 
     /// Sets a header; strings go as they are, other values as JSON (as the official SDKs do).
+    /// It replaces the SDK's own header of that name (`accept`, `user-agent`, `content-type`),
+    /// except the access token: on an authenticated operation `x-acs-dingtalk-access-token`
+    /// always carries the token provider's token, as in the official SDKs. `content-length`,
+    /// `transfer-encoding` and `host` cannot be set (the request would not be what it says).
     pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
         self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
-        match serde_json::to_value(value) {
+        match self.value(value) {
             Ok(serde_json::Value::Null) => {}
             Ok(serde_json::Value::String(s)) => self.headers.push((name.to_owned(), s)),
             Ok(v) => self.headers.push((name.to_owned(), v.to_string())),
@@ -263,7 +290,7 @@ impl<O, E> Request<O, E> {
 
     /// Sets one field of the JSON object body (`None` leaves the field out).
     pub fn field<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
-        let value = match serde_json::to_value(value) {
+        let value = match self.value(value) {
             Ok(v) => v,
             Err(e) => {
                 self.fail(format!("body field `{name}`: {e}"));
@@ -289,7 +316,7 @@ impl<O, E> Request<O, E> {
 
     /// Sets the whole JSON body.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        match serde_json::to_value(body) {
+        match self.value(body) {
             Ok(b) => self.body = Some(b),
             Err(e) => self.fail(format!("body: {e}")),
         }
@@ -337,11 +364,22 @@ impl<O, E> Request<O, E> {
     fn fail(&mut self, msg: String) {
         self.problem.get_or_insert(msg);
     }
+
+    /// `value` as JSON, noting the secrets it holds.
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<serde_json::Value> {
+        let (value, secrets) = noting(|| serde_json::to_value(value));
+        for s in &secrets {
+            self.redactor.add(s);
+        }
+        value
+    }
 }
 
-/// What every attempt of one call sends: the filled-in path and the serialized body.
+/// What every attempt of one call sends: the filled-in path, the headers (all but the token)
+/// and the serialized body.
 struct Wire {
     path: String,
+    headers: HeaderMap,
     body: Option<Vec<u8>>,
 }
 
@@ -395,23 +433,14 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
 
     /// Like [`Request::send`], also returning status, request id and headers.
     pub async fn send_with_meta(self) -> Result<Response<O>, Error<E>> {
-        if let Some(message) = self.problem.clone() {
-            return Err(Error::Build(BuildError { message }));
-        }
-        // Path and body are made once; each attempt sends them.
-        let wire = Wire {
-            path: self.path(),
-            body: match self.body.as_ref().map(serde_json::to_vec).transpose() {
-                Ok(b) => b,
-                Err(e) => {
-                    return Err(Error::Build(BuildError {
-                        message: format!("body: {e}"),
-                    }))
-                }
-            },
+        // Path, headers and body are made once; each attempt sends them.
+        let wire = match self.wire() {
+            Ok(w) => w,
+            Err(message) => return Err(self.redactor.error(Error::Build(BuildError { message }))),
         };
         let limit = self.timeout.or(self.client.inner.operation_timeout);
-        let deadline = limit.map(|d| tokio::time::Instant::now() + d);
+        // A limit too long to be an instant is no limit.
+        let deadline = limit.and_then(|d| tokio::time::Instant::now().checked_add(d));
         let attempts = std::sync::atomic::AtomicU32::new(0);
         let span = tracing::info_span!(
             "dingtalk.call",
@@ -430,6 +459,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         );
         match limit {
             None => call.await,
+            // `timeout` itself treats a deadline past the end of time as none.
             Some(d) => match tokio::time::timeout(d, call).await {
                 Ok(r) => r,
                 Err(_) => Err(Error::Timeout(super::TransportError {
@@ -440,6 +470,47 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                 })),
             },
         }
+    }
+
+    /// What every attempt sends, or why the request cannot be sent.
+    fn wire(&self) -> Result<Wire, String> {
+        if let Some(problem) = &self.problem {
+            return Err(problem.clone());
+        }
+        let body = match self.body.as_ref().map(serde_json::to_vec).transpose() {
+            Ok(b) => b,
+            Err(e) => return Err(format!("body: {e}")),
+        };
+        let mut headers = HeaderMap::with_capacity(4 + self.headers.len());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.client.inner.user_agent.clone());
+        if body.is_some() {
+            let json = HeaderValue::from_static("application/json; charset=utf-8");
+            headers.insert(CONTENT_TYPE, json);
+        } else if matches!(
+            self.endpoint.method,
+            Method::Post | Method::Put | Method::Patch
+        ) {
+            // As the official SDKs send it; some gateways answer 411 without it.
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
+        for (name, value) in &self.headers {
+            let (Ok(n), Ok(v)) = (
+                HeaderName::try_from(name.as_str()),
+                HeaderValue::try_from(value.as_str()),
+            ) else {
+                return Err(format!("header `{name}` has a value that cannot be sent"));
+            };
+            if [CONTENT_LENGTH, TRANSFER_ENCODING, HOST].contains(&n) {
+                return Err(format!("header `{name}` is set by the SDK itself"));
+            }
+            headers.insert(n, v);
+        }
+        Ok(Wire {
+            path: self.path(),
+            headers,
+            body,
+        })
     }
 
     /// The attempt loop. A retry whose delay would end past `deadline` is not started: the
@@ -454,16 +525,18 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         let inner = &self.client.inner;
         let max = self.max_attempts.unwrap_or(inner.retry.max_attempts).max(1);
         let (mut waited, mut reauthenticated) = (Duration::ZERO, false);
-        let mut attempt = 0;
+        // The request's secrets, and every token an attempt sends.
+        let mut redactor = self.redactor.clone();
+        let mut attempt: u32 = 0;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
             span.record("attempt", attempt);
             let Attempt {
                 result,
                 retry_after,
                 token,
-            } = self.attempt(attempt, wire).await;
+            } = self.attempt(attempt, wire, &mut redactor).await;
             let err = match result {
                 Ok(r) => {
                     span.record("status", r.meta.status);
@@ -472,7 +545,8 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                     }
                     return Ok(r);
                 }
-                Err(e) => e,
+                // The one place errors of a call pass: no secret goes further.
+                Err(e) => redactor.error(e),
             };
             if let Some(s) = err.status() {
                 span.record("status", s);
@@ -483,30 +557,33 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             if let Some(id) = err.request_id() {
                 span.record("request_id", id);
             }
-            // An expired token: refresh once and try again, whatever the retry policy.
-            if let Error::Api(api) = &err {
-                if self.endpoint.auth && !reauthenticated && is_auth_failure(api.status, &api.code)
-                {
+            // A rejected token: once, and only if the provider can give another one, refresh
+            // and try again, whatever the retry policy.
+            if let (Error::Api(api), Some(t)) = (&err, &token) {
+                if !reauthenticated && is_auth_failure(api.status, &api.code) {
                     reauthenticated = true;
                     // Exactly the token this attempt sent: a newer one that another call
                     // fetched meanwhile stays cached.
-                    if let Some(t) = &token {
-                        inner.tokens.invalidate(t);
+                    if inner.tokens.invalidate(t) {
+                        tracing::debug!("access token rejected; refreshing once");
+                        continue;
                     }
-                    tracing::debug!("access token rejected; refreshing once");
-                    continue;
                 }
             }
             let (retry, throttled) = self.should_retry(&err);
             let delay = inner.retry.delay(attempt, throttled, retry_after);
-            let too_late = deadline.is_some_and(|d| tokio::time::Instant::now() + delay >= d);
-            if !retry || attempt >= max || waited + delay > inner.retry.max_total_delay || too_late
-            {
+            let too_late = deadline.is_some_and(|d| {
+                tokio::time::Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|end| end >= d)
+            });
+            let over_budget = waited.saturating_add(delay) > inner.retry.max_total_delay;
+            if !retry || attempt >= max || over_budget || too_late {
                 tracing::debug!(attempts = attempt, "giving up: {}", self.loggable(&err));
                 return Err(err);
             }
             tracing::debug!(?delay, "retrying after: {}", self.loggable(&err));
-            waited += delay;
+            waited = waited.saturating_add(delay);
             tokio::time::sleep(delay).await;
         }
     }
@@ -541,86 +618,82 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             Error::Connect(e) => (!e.request_sent || idempotent, false),
             // A connect timeout never reached the server: safe to retry for every operation.
             Error::Timeout(e) => (!e.request_sent || idempotent, false),
-            Error::Build(_) | Error::Token(_) => (false, false),
+            Error::Build(_) | Error::Token(_) | Error::Redirect(_) => (false, false),
         }
     }
 
-    async fn attempt(&self, attempt: u32, wire: &Wire) -> Attempt<O, E> {
+    /// The provider's token and its header value (marked sensitive, so no debug output of the
+    /// HTTP stack shows it); a token that cannot be a header value is the provider's failure.
+    async fn token(&self) -> Result<(AccessToken, HeaderValue), TokenError> {
+        let token = self.client.inner.tokens.token(&self.client).await?;
+        match HeaderValue::from_str(token.expose()) {
+            Ok(mut value) if is_sendable(token.expose()) => {
+                value.set_sensitive(true);
+                Ok((token, value))
+            }
+            _ => Err(TokenError::other(
+                "the token provider gave an access token that cannot be sent in a header (empty, or with characters other than visible ASCII)",
+            )),
+        }
+    }
+
+    /// One attempt; the token it sends joins `redactor` before its answer is decoded.
+    async fn attempt(&self, attempt: u32, wire: &Wire, redactor: &mut Redactor) -> Attempt<O, E> {
         let inner = &self.client.inner;
         if let Some(limiter) = &inner.limiter {
             limiter
                 .wait(self.endpoint.service, self.endpoint.operation)
                 .await;
         }
-        let base = inner.base_url.as_deref().unwrap_or(self.endpoint.base_url);
-        let Some(user_agent) = &inner.user_agent else {
-            return Attempt::fail(Error::Build(BuildError {
-                message: "the user agent contains characters a header cannot carry".into(),
-            }));
-        };
-        let mut rb = inner
-            .http
-            .request(self.endpoint.method.http(), format!("{base}{}", wire.path))
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(USER_AGENT, user_agent.clone());
-        if !self.query.is_empty() {
-            rb = rb.query(&self.query);
-        }
-        for (name, value) in &self.headers {
-            match (
-                HeaderName::try_from(name.as_str()),
-                HeaderValue::try_from(value.as_str()),
-            ) {
-                (Ok(n), Ok(v)) => rb = rb.header(n, v),
-                _ => {
-                    return Attempt::fail(Error::Build(BuildError {
-                        message: format!("header `{name}` has a value that cannot be sent"),
-                    }))
-                }
-            }
-        }
-        let mut secret = None;
+        let mut headers = wire.headers.clone();
+        let mut sent_token = None;
         if self.endpoint.auth {
-            let token = match inner.tokens.token(&self.client).await {
+            let (token, value) = match self.token().await {
                 Ok(t) => t,
                 Err(e) => return Attempt::fail(Error::Token(e)),
             };
-            let Ok(mut value) = HeaderValue::from_str(token.expose()) else {
-                return Attempt::fail(Error::Build(BuildError {
-                    message: "the access token contains characters a header cannot carry".into(),
-                }));
-            };
-            value.set_sensitive(true);
-            rb = rb.header("x-acs-dingtalk-access-token", value);
-            secret = Some(token);
+            redactor.add(token.expose());
+            // Replaces a header of that name set on the request: the credentials' token wins.
+            headers.insert(TOKEN_HEADER, value);
+            sent_token = Some(token);
+        }
+        let base = inner.base_url.as_deref().unwrap_or(self.endpoint.base_url);
+        let mut rb = inner
+            .http
+            .request(self.endpoint.method.http(), format!("{base}{}", wire.path))
+            .headers(headers);
+        if !self.query.is_empty() {
+            rb = rb.query(&self.query);
         }
         if let Some(body) = &wire.body {
-            rb = rb
-                .header(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/json; charset=utf-8"),
-                )
-                .body(body.to_vec());
+            rb = rb.body(body.clone());
         }
         if let Some(t) = inner.attempt_timeout {
             rb = rb.timeout(t);
         }
-        let response = match rb.send().await {
+        let request = match rb.build() {
+            Ok(r) => r,
+            Err(e) => {
+                return Attempt::fail(Error::Build(BuildError {
+                    message: format!("the request cannot be built: {}", e.without_url()),
+                }))
+            }
+        };
+        let sent = request.url().clone();
+        let response = match inner.http.execute(request).await {
             Ok(r) => r,
             Err(e) => return Attempt::fail(super::decode::transport(e, attempt)),
         };
         let after = retry_after(response.headers());
-        let mut out = decode(
-            response,
-            self.endpoint.response_body,
-            inner.max_response_bytes,
-            secret.as_ref(),
-            !self.endpoint.auth,
-            attempt,
-        )
-        .await;
+        let expect = Expect {
+            has_body: self.endpoint.response_body,
+            object: self.endpoint.object_answer,
+            sensitive: !self.endpoint.auth,
+            limit: inner.max_response_bytes,
+        };
+        let mut out = decode(response, &sent, expect, redactor, attempt).await;
         out.retry_after = after;
-        out.token = secret;
+        out.token = sent_token;
         out
     }
 }
@@ -659,6 +732,7 @@ mod tests {
             idempotent: true,
             auth: true,
             response_body: true,
+            object_answer: true,
         };
         let client = Client::new(crate::AccessToken::new("t"));
         for bad in ["..", ".", ""] {
@@ -689,6 +763,7 @@ mod tests {
         idempotent: true,
         auth: true,
         response_body: true,
+        object_answer: true,
     };
 
     fn demo() -> Request<(), NoCodes> {

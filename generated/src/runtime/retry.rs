@@ -57,7 +57,9 @@ impl RetryPolicy {
         };
         let exp = base.saturating_mul(1u32 << retry.saturating_sub(1).min(16));
         let capped = exp.min(self.max_delay);
-        let jittered = capped.mul_f64(0.5 + jitter() / 2.0);
+        // `mul_f64` panics when the product does not fit (a `max_delay` near `Duration::MAX`).
+        let jittered = Duration::try_from_secs_f64(capped.as_secs_f64() * (0.5 + jitter() / 2.0))
+            .unwrap_or(capped);
         match retry_after {
             Some(ra) => jittered.max(ra.min(self.max_delay)),
             None => jittered,
@@ -117,5 +119,18 @@ mod tests {
         }
         assert!(p.delay(1, true, None) >= Duration::from_millis(500));
         assert!(p.delay(1, false, Some(Duration::from_secs(3))) >= Duration::from_secs(3));
+    }
+
+    #[test]
+    fn huge_delays_do_not_overflow() {
+        let p = RetryPolicy {
+            base_delay: Duration::MAX,
+            throttle_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        for retry in [1, 2, 30, u32::MAX] {
+            assert!(p.delay(retry, retry % 2 == 0, Some(Duration::MAX)) > Duration::ZERO);
+        }
     }
 }
