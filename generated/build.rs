@@ -58,12 +58,17 @@ fn run() -> Result<(), String> {
     let mut modules = String::new();
     for g in &generated {
         let s = &g.service;
+        // The title as rustdoc text (escaped, no control characters), written as a Rust string
+        // literal (`{:?}` escapes quotes and backslashes).
+        let doc = format!(
+            "{} — DingTalk `{}` {}: models, errors and request builders.",
+            dingtalk_openapi_codegen::doctext::inline(&s.title),
+            s.service,
+            s.version
+        );
         modules.push_str(&format!(
-            "#[cfg(feature = \"{m}\")]\n#[doc = \"{t} — DingTalk `{svc}` {v}: models, errors and request builders.\"]\npub mod {m} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{m}.rs\"));\n}}\n",
+            "#[cfg(feature = \"{m}\")]\n#[doc = {doc:?}]\npub mod {m} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{m}.rs\"));\n}}\n",
             m = s.module,
-            t = s.title.replace('"', "'"),
-            svc = s.service,
-            v = s.version,
         ));
     }
     write_if_changed(&out.join("services.rs"), &modules)?;

@@ -14,7 +14,7 @@ use dingtalk_openapi::{AccessToken, ApiError, Client, Error};
 use dingtalk_openapi_codegen::spec::ErrorEntry;
 use dingtalk_openapi_tests::fixtures;
 use dingtalk_openapi_tests::server::{Recorded, Reply, TestServer};
-use dingtalk_openapi_tests::spec::{example, operation, DOC, DRIVE, WIKI};
+use dingtalk_openapi_tests::spec::{example, DOC, DRIVE, WIKI};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -33,7 +33,7 @@ const ODD_ID_ENCODED: &str = "a%2Fb%3Fc%20d%23%E7%9F%A5";
 
 /// The documented error table of `op`.
 fn error_table(file: &str, op: &str) -> Vec<ErrorEntry> {
-    operation(file, op).errors
+    dingtalk_openapi_tests::spec::errors(file, op)
 }
 
 /// The documented error `code` of `op`.
@@ -1420,6 +1420,343 @@ mod official_sdk_parity {
             ]
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The newer spec constructs (tests/fixtures/wire_styles.yaml), on the wire as the official
+// Python SDK (`alibabacloud-dingtalk`) sends and reads them
+// ---------------------------------------------------------------------------------------------
+
+mod wire_styles {
+    use super::*;
+    use fixtures::wire_styles::{
+        DentryStatus, DentryVo, QueryCorpScaleError, Service, TagItem, UpdateSettingsError,
+    };
+
+    fn file() -> String {
+        "fixtures/wire_styles.yaml".to_owned()
+    }
+
+    /// `style: comma`: the items joined by `,` (Python: `','.join(map(str, array))`), one
+    /// query pair, whatever the item type; `style: json` beside it stays one JSON string.
+    #[tokio::test]
+    async fn comma_style_query_joins_the_items_with_commas() {
+        let h = harness().await;
+        let ex = example(&file(), "QueryCorpScale");
+        h.reply(Reply::json(200, ex.clone()));
+
+        let out = Service::new(h.client.clone())
+            .query_corp_scale(["ding1", "ding 2", "知"])
+            .years(vec![2023, 2024])
+            .filter([("k".to_owned(), "v".to_owned())].into())
+            .send()
+            .await
+            .unwrap();
+
+        let request = h.only_request();
+        assert_request(
+            &request,
+            Expect {
+                method: "GET",
+                path: "/v2.0/bizfinance/corpScales",
+                query: &[
+                    ("corpIds", "ding1,ding 2,知"),
+                    ("years", "2023,2024"),
+                    ("filter", r#"{"k":"v"}"#),
+                ],
+                ..Expect::default()
+            },
+        );
+        // One pair each: never `corpIds.1=…` nor a repeated name.
+        assert_eq!(request.query_pairs.len(), 3, "{}", request.query);
+        assert_round_trip(&out, &ex);
+    }
+
+    /// `style: json` in the body: the field's value is the string that JSON-serialising the
+    /// value gives (Python: `json.dumps(v, separators=(",", ":"), ensure_ascii=False)`).
+    #[tokio::test]
+    async fn json_style_body_fields_carry_the_json_text_of_their_value() {
+        let h = harness().await;
+        h.reply(Reply::raw(200, "application/json", "true"));
+
+        let options = [
+            ("days".to_owned(), json!(7)),
+            ("note".to_owned(), json!("a \"quoted\" 知")),
+        ];
+        let out = Service::new(h.client.clone())
+            .update_settings(vec![1, 9_007_199_254_740_993])
+            .options(options.into())
+            .name("plain")
+            .send()
+            .await
+            .unwrap();
+
+        let request = h.only_request();
+        assert_request(
+            &request,
+            Expect {
+                method: "POST",
+                path: "/v2.0/bizfinance/settings",
+                body: Some(json!({
+                    "ids": "[1,9007199254740993]",
+                    "options": r#"{"days":7,"note":"a \"quoted\" 知"}"#,
+                    "name": "plain"
+                })),
+                ..Expect::default()
+            },
+        );
+        // On the wire: the text, compact, non-ASCII as it is.
+        let raw = String::from_utf8(request.body.clone()).unwrap();
+        assert!(raw.contains(r#""ids":"[1,9007199254740993]""#), "{raw}");
+        assert!(out, "a boolean answer decodes as `bool`");
+    }
+
+    /// `style: whole`: the JSON array itself is the body; headers still go as headers.
+    #[tokio::test]
+    async fn whole_style_sends_a_top_level_array_as_the_body() {
+        let h = harness().await;
+        let ex = example(&file(), "AddTags");
+        h.reply(Reply::json(200, ex.clone()));
+
+        let tags = vec![
+            TagItem {
+                name: "red".to_owned(),
+                color: Some("#FF0000".to_owned()),
+            },
+            TagItem {
+                name: "plain".to_owned(),
+                color: None,
+            },
+        ];
+        let out = Service::new(h.client.clone())
+            .add_tags(tags)
+            .x_client_token("idem-1")
+            .send()
+            .await
+            .unwrap();
+
+        let request = h.only_request();
+        assert_request(
+            &request,
+            Expect {
+                method: "POST",
+                path: "/v2.0/bizfinance/tags",
+                body: Some(json!([{ "name": "red", "color": "#FF0000" }, { "name": "plain" }])),
+                ..Expect::default()
+            },
+        );
+        assert!(
+            request.body.starts_with(b"["),
+            "the array itself is the body"
+        );
+        assert_eq!(request.header("x-client-token"), Some("idem-1"));
+        assert_eq!(serde_json::to_value(&out).unwrap(), ex, "an array answer");
+    }
+
+    /// An optional `whole` parameter left unset sends no body at all.
+    #[tokio::test]
+    async fn an_unset_whole_body_sends_nothing_and_a_set_one_sends_the_array() {
+        let h = harness().await;
+        h.reply(Reply::empty(200));
+        h.reply(Reply::empty(200));
+        let service = Service::new(h.client.clone());
+        service.set_labels().send().await.unwrap();
+        service
+            .set_labels()
+            .labels(["a", "b"])
+            .send()
+            .await
+            .unwrap();
+
+        let requests = h.server.requests();
+        assert_eq!(requests.len(), 2);
+        assert!(requests[0].body.is_empty(), "{:?}", requests[0].body);
+        assert_eq!(requests[0].header("content-type"), None);
+        assert_eq!(requests[1].json(), json!(["a", "b"]));
+    }
+
+    /// Answers that are not objects: any JSON, a map, a named model (the output is the model
+    /// itself), a string enum, and the wrapper of a paginated answer.
+    #[tokio::test]
+    async fn non_object_and_named_model_answers_decode_into_their_types() {
+        let h = harness().await;
+        let service = Service::new(h.client.clone());
+
+        for any in [
+            json!("text"),
+            json!(3.5),
+            json!([1, {"a": null}]),
+            json!(null),
+        ] {
+            h.reply(Reply::json(200, any.clone()));
+            assert_eq!(service.get_raw_config().send().await.unwrap(), any);
+        }
+
+        let quotas = example(&file(), "GetQuotas");
+        h.reply(Reply::json(200, quotas.clone()));
+        let out = service.get_quotas().send().await.unwrap();
+        assert_eq!(out.get("files"), Some(&json!(10)));
+        assert_eq!(serde_json::to_value(&out).unwrap(), quotas);
+
+        let dentry = example(&file(), "GetDentry");
+        h.reply(Reply::json(200, dentry.clone()));
+        let out: DentryVo = service.get_dentry("d1").send().await.unwrap();
+        assert_eq!(out.dentry_id, "d1");
+        assert_eq!(out.status, Some(DentryStatus::Normal));
+        assert_round_trip(&out, &dentry);
+
+        h.reply(Reply::json(200, json!("RECYCLED")));
+        let status = service.get_dentry_status("d1").send().await.unwrap();
+        assert_eq!(status, DentryStatus::Unknown("RECYCLED".to_owned()));
+
+        h.reply(Reply::json(
+            200,
+            json!({"items": [{"dentryId": "d2"}], "nextToken": "n", "hasMore": false}),
+        ));
+        let page = service
+            .list_dentries()
+            .max_results(10)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.has_more, Some(false));
+        assert_eq!(page.items.unwrap()[0].dentry_id, "d2");
+    }
+
+    /// A non-object answer of the wrong JSON type is an invalid response, never a panic.
+    #[tokio::test]
+    async fn a_non_object_answer_of_another_type_is_an_invalid_response() {
+        let h = harness().await;
+        h.reply(Reply::json(200, json!({"success": true})));
+        let err = Service::new(h.client.clone())
+            .update_settings(vec![1])
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
+    }
+
+    /// Shared error tables (`use: common`) give typed variants; an operation without `errors:`
+    /// keeps every code as `Unknown(code)`.
+    #[tokio::test]
+    async fn shared_error_tables_and_undocumented_codes() {
+        let h = harness().await;
+        let rows = dingtalk_openapi_tests::spec::errors(&file(), "QueryCorpScale");
+        assert_eq!(
+            rows.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(),
+            [
+                "MissingParameter",
+                "Forbidden.AccessDenied.AccessTokenPermissionDenied",
+                "corpNotExist"
+            ],
+            "the table's rows first, then the operation's own"
+        );
+        h.reply(error_reply(&rows[1], Some("req-1")));
+        let err = Service::new(h.client.clone())
+            .query_corp_scale(["c"])
+            .send()
+            .await
+            .unwrap_err();
+        let e = api_error(Err::<(), _>(err));
+        assert_eq!(
+            e.kind(),
+            &QueryCorpScaleError::ForbiddenAccessDeniedAccessTokenPermissionDenied
+        );
+        assert_eq!(e.status(), 403);
+
+        h.reply(Reply::json(
+            400,
+            json!({"code": "InvalidParameter", "message": "m"}),
+        ));
+        let err = Service::new(h.client.clone())
+            .update_settings(vec![1])
+            .send()
+            .await
+            .unwrap_err();
+        let e = api_error(Err::<(), _>(err));
+        assert_eq!(
+            e.kind(),
+            &UpdateSettingsError::Unknown("InvalidParameter".to_owned())
+        );
+    }
+}
+
+/// Names as DingTalk spells them go on the wire verbatim, whatever their Rust names became
+/// (tests/fixtures/dingtalk_names.yaml): `r#type`, `self_`, `n123`, `with_add`, `x_client_token`.
+#[tokio::test]
+async fn dingtalk_spellings_are_sent_verbatim() {
+    use fixtures::dingtalk_names::{DentryVo, Service};
+    let h = harness().await;
+    h.reply(Reply::empty(200));
+    h.reply(Reply::json(
+        200,
+        json!({"dentryId": "d", "iconVO": {"URL": "u"}, "type": "t", "self": "s"}),
+    ));
+    let service = Service::new(h.client.clone());
+    service
+        .add_group_member("g/1", "cid")
+        .max_tokens(5)
+        .x_client_token("tok")
+        .r#type("t")
+        .r#async(true)
+        .self_("me")
+        .n123(7)
+        .with_add(1)
+        .next("n")
+        .is_public(false)
+        .send()
+        .await
+        .unwrap();
+    let out: DentryVo = service.get_doc_content_for_elm("k").send().await.unwrap();
+
+    let requests = h.server.requests();
+    let r = &requests[0];
+    assert_eq!(r.path, "/v1.0/names/groups/g%2F1/members");
+    let mut query = r.query_pairs.clone();
+    query.sort();
+    let expected = [
+        ("123", "7"),
+        ("add", "1"),
+        ("async", "true"),
+        ("next", "n"),
+        ("type", "t"),
+    ];
+    assert_eq!(query, expected.map(|(k, v)| (k.to_owned(), v.to_owned())));
+    assert_eq!(r.header("x-client-token"), Some("tok"));
+    assert_eq!(
+        r.json(),
+        json!({"client_id": "cid", "max_tokens": 5, "self": "me", "isPublic": false})
+    );
+    assert_eq!(requests[1].path, "/v1.0/names/docs/k");
+    assert_eq!(out.icon_vo.and_then(|i| i.url).as_deref(), Some("u"));
+    assert_eq!(
+        (out.r#type.as_deref(), out.self_.as_deref()),
+        (Some("t"), Some("s"))
+    );
+}
+
+/// Wire values with characters a Rust source cannot hold as they are (bidi overrides, a
+/// backtick in a name) are matched exactly (tests/fixtures/doc_text.yaml).
+#[tokio::test]
+async fn wire_values_with_bidi_characters_decode_exactly() {
+    use fixtures::doc_text::{GetPageError, PageKind, Service};
+    let h = harness().await;
+    h.reply(Reply::json(
+        200,
+        json!({"page": {"kind": "B\u{202e}b", "items": ["x"]}}),
+    ));
+    h.reply(Reply::json(
+        400,
+        json!({"code": "param\u{202e}Error", "message": "m"}),
+    ));
+    let service = Service::new(h.client.clone());
+    let out = service.get_page().send().await.unwrap();
+    assert_eq!(out.page.unwrap().kind, Some(PageKind::BB));
+    let err = service.get_page().send().await.unwrap_err();
+    assert_eq!(
+        api_error(Err::<(), _>(err)).kind(),
+        &GetPageError::ParamError
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

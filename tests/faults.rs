@@ -76,8 +76,7 @@ fn dingtalk(status: u16, code: &str, request_id: &str) -> Reply {
 
 /// DingTalk's answer for the documented error `code` of `op`, with its documented status.
 fn documented(file: &str, op: &str, code: &str, request_id: &str) -> Reply {
-    let entry = operation(file, op)
-        .errors
+    let entry = dingtalk_openapi_tests::spec::errors(file, op)
         .into_iter()
         .find(|e| e.code == code)
         .unwrap_or_else(|| panic!("{op} does not document error {code}"));
@@ -488,8 +487,7 @@ mod answers {
     #[tokio::test]
     async fn client_errors_are_not_retried_and_are_typed() {
         let h = harness().await;
-        let client_errors: Vec<_> = operation(WIKI, "GetWorkspace")
-            .errors
+        let client_errors: Vec<_> = dingtalk_openapi_tests::spec::errors(WIKI, "GetWorkspace")
             .into_iter()
             .filter(|e| e.status < 500)
             .collect();

@@ -26,7 +26,7 @@ fn gen(files: &[(String, String)], opts: &Options) -> Vec<Generated> {
 fn generated(dir: &str, file: &str) -> String {
     let files: Vec<_> = specs(dir)
         .into_iter()
-        .filter(|(n, _)| n.ends_with(file))
+        .filter(|(n, _)| n.rsplit('/').next() == Some(file))
         .collect();
     assert_eq!(files.len(), 1, "{dir}/{file} not found");
     gen(&files, &Options::default()).remove(0).source
@@ -38,6 +38,7 @@ fn focus(source: &str, names: &[&str]) -> String {
     let name_of = |item: &syn::Item| match item {
         syn::Item::Struct(s) => Some(s.ident.to_string()),
         syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
         syn::Item::Impl(i) => match &*i.self_ty {
             syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
             _ => None,
@@ -156,6 +157,26 @@ fn recursive_models_are_boxed() {
 fn query_styles() {
     let src = generated("tests/fixtures", "query_styles.yaml");
     insta::assert_snapshot!(focus(&src, &["ListReportStatistics"]));
+}
+
+/// The newer spec constructs: comma and JSON-text parameters, a whole-array body, answers that
+/// are a boolean or a model itself, shared error tables, and an operation without `errors:`
+/// (its error type is a name for `rt::UndocumentedCode`).
+#[test]
+fn parameter_styles_and_response_types() {
+    let src = generated("tests/fixtures", "wire_styles.yaml");
+    insta::assert_snapshot!(focus(
+        &src,
+        &[
+            "QueryCorpScale",
+            "UpdateSettings",
+            "UpdateSettingsError",
+            "AddTags",
+            "GetDentry",
+            "GetDentryError",
+            "TagItem"
+        ]
+    ));
 }
 
 /// Builders of operations whose shape differs from the seeds: GET with a body, anonymous, no

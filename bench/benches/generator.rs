@@ -7,14 +7,141 @@
 //! (compile = load + check + lower on all cores; emit, syn::parse2 and prettyplease on one
 //! thread), time per operation, the scaling ratio time(1000)/time(100) (linear ≈ 10) and lines
 //! of generated Rust per operation.
+//!
+//! Then `check` at scale (issue 14, item 9), also alone with `-- --scale`: a valid spec of
+//! 50,000 operations (and 25,000, for the scaling ratio) and one mapping of 100,000 keys (valid,
+//! and all duplicates: 99,999 problems to report), each with its time and its peak heap beside
+//! the size of the input (target: 50,000 operations checked in under 10 s, memory in proportion
+//! to the input).
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use dingtalk_openapi_bench::{specs, SEED};
+use dingtalk_openapi_bench::{specs, wide_mapping, SEED};
 use dingtalk_openapi_codegen::{
-    compile, emit, generate, lines_per_operation, Generated, Input, Options,
+    compile, emit, generate, lines_per_operation, validate, Generated, Input, Options,
 };
+
+/// The system allocator, counting live and peak heap bytes while [`COUNTING`] is set (one
+/// relaxed load per allocation otherwise, so the throughput figures are not disturbed).
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+impl Counting {
+    fn grew(by: usize) {
+        let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+        PEAK.fetch_max(now, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is forwarded to `System` unchanged; only counters are updated beside it.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() && COUNTING.load(Ordering::Relaxed) {
+            Counting::grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(
+                layout.size().min(LIVE.load(Ordering::Relaxed)),
+                Ordering::Relaxed,
+            );
+        }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() && COUNTING.load(Ordering::Relaxed) {
+            if new_size >= layout.size() {
+                Counting::grew(new_size - layout.size());
+            } else {
+                let less = (layout.size() - new_size).min(LIVE.load(Ordering::Relaxed));
+                LIVE.fetch_sub(less, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `f` once, returning its result, its time and the peak heap it added (bytes allocated
+/// during the run and live at its highest point; what was allocated before is not counted).
+fn peak<T>(f: impl FnOnce() -> T) -> (T, Duration, usize) {
+    LIVE.store(0, Ordering::Relaxed);
+    PEAK.store(0, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
+    let t = Instant::now();
+    let out = std::hint::black_box(f());
+    let took = t.elapsed();
+    COUNTING.store(false, Ordering::Relaxed);
+    (out, took, PEAK.load(Ordering::Relaxed))
+}
+
+const MB: f64 = 1024.0 * 1024.0;
+
+/// `check` (load, shape check, semantic checks; nothing lowered) of the files, with the rendered
+/// report when there are problems: time, peak heap and the outcome.
+fn check_row(label: &str, files: &[(String, String)]) -> Duration {
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|(name, source)| Input { name, source })
+        .collect();
+    let bytes: usize = files.iter().map(|(_, s)| s.len()).sum();
+    let run = || match validate(&inputs) {
+        Ok(ops) => format!("ok, {ops} operations"),
+        Err(d) => {
+            let report = d.render(false);
+            format!(
+                "{} problems reported ({:.1} MB of report)",
+                d.0.len(),
+                report.len() as f64 / MB
+            )
+        }
+    };
+    // Timed without counting (the shared counters would slow the threads down), then counted.
+    let (took, outcome) = best(1, run);
+    let (_, _, heap) = peak(run);
+    println!(
+        "{label:>34}: {:>6.1} MB in {:>4} files | check {:>6.2} s | peak heap {:>7.1} MB = {:>4.1}× the input | {outcome}",
+        bytes as f64 / MB,
+        files.len(),
+        took.as_secs_f64(),
+        heap as f64 / MB,
+        heap as f64 / bytes as f64,
+    );
+    took
+}
+
+/// `check` at scale: 25,000 and 50,000 synthetic operations, and 100,000 keys in one mapping.
+fn scale() {
+    println!("check at scale (one timed run each, then one counted run; peak heap = bytes live at the highest point of the run, the input excluded):");
+    let half = check_row("25,000 operations", &specs(25_000, SEED));
+    let full = check_row("50,000 operations", &specs(50_000, SEED));
+    println!(
+        "scaling: check(50,000)/check(25,000) = {:.2} (linear = 2); 50,000 operations in {:.2} s (target < 10 s): {}",
+        full.as_secs_f64() / half.as_secs_f64(),
+        full.as_secs_f64(),
+        if full.as_secs_f64() < 10.0 { "met" } else { "NOT met" }
+    );
+    check_row(
+        "100,000 keys in one mapping",
+        &[wide_mapping(100_000, false)],
+    );
+    check_row(
+        "100,000 duplicated keys in one mapping",
+        &[wide_mapping(100_000, true)],
+    );
+}
 
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -106,7 +233,12 @@ fn line_kinds(generated: &[Generated]) -> (usize, usize, usize) {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; `--quick` keeps one run per size (for CI smoke checks).
+    // `cargo bench` passes `--bench`; `--quick` keeps one run per size (for CI smoke checks);
+    // `--scale` runs only `check` at scale.
+    if std::env::args().any(|a| a == "--scale") {
+        scale();
+        return;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let runs = |ops: usize| {
         if quick {
@@ -144,4 +276,5 @@ fn main() {
         "lines/op: seed {:.1}, synthetic(3250) {:.1} (target ≤ 80)",
         rows[0].lines_per_op, full.lines_per_op
     );
+    scale();
 }

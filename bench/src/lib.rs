@@ -426,6 +426,23 @@ pub fn specs(ops: usize, seed: u64) -> Vec<(String, String)> {
     files
 }
 
+/// One spec file whose model `Wide` has `keys` fields in one mapping (`f0` … `f99999`), about
+/// 26 bytes a key; with `duplicated`, every key is the same one (`f`), so every key after the
+/// first is a problem to report.
+pub fn wide_mapping(keys: usize, duplicated: bool) -> (String, String) {
+    let mut out = String::with_capacity(keys * 28 + 512);
+    out.push_str("service: wide\nversion: \"1.0\"\ntitle: A wide mapping\nbase_url: https://api.dingtalk.io\nmodels:\n  Wide:\n    description: A model with many fields.\n    fields:\n");
+    for i in 0..keys {
+        if duplicated {
+            out.push_str("      f: { type: string }\n");
+        } else {
+            let _ = writeln!(out, "      f{i}: {{ type: string }}");
+        }
+    }
+    out.push_str("operations:\n  GetWide:\n    summary: Get the wide model.\n    method: GET\n    path: /v1.0/wide\n    response:\n      fields:\n        wide: { type: Wide, description: The model. }\n");
+    ("wide_1_0.yaml".to_owned(), out)
+}
+
 /// The seed every benchmark and the build-cost script use.
 pub const SEED: u64 = 0x0D17_6A1C;
 
@@ -433,6 +450,23 @@ pub const SEED: u64 = 0x0D17_6A1C;
 mod tests {
     use super::*;
     use dingtalk_openapi_codegen::{generate, Input, Options};
+
+    #[test]
+    fn wide_mappings_are_valid_or_report_each_duplicate() {
+        let (name, source) = wide_mapping(100, false);
+        let input = Input {
+            name: &name,
+            source: &source,
+        };
+        assert_eq!(dingtalk_openapi_codegen::validate(&[input]), Ok(1));
+        let (name, source) = wide_mapping(100, true);
+        let input = Input {
+            name: &name,
+            source: &source,
+        };
+        let d = dingtalk_openapi_codegen::validate(&[input]).unwrap_err();
+        assert_eq!(d.0.len(), 99);
+    }
 
     #[test]
     fn deterministic_and_valid() {

@@ -7,9 +7,12 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::keypath::KeyPath;
-use crate::names::{pascal, setter, snake, variant};
-use crate::spec::{Field, Location, Model, Operation, Response, SpecFile};
-use crate::types::{TypeExpr, BUILTINS};
+use crate::names::{pascal, setter, snake, type_join, variant};
+use crate::spec::{
+    ErrorEntry, ErrorItem, Field, Location, Model, Operation, Response, ResponseBody, SpecFile,
+    Style,
+};
+use crate::types::{TypeExpr, BUILTINS, MAX_DEPTH};
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 const APP_TYPES: &[&str] = &[
@@ -25,8 +28,16 @@ pub fn check(file: &str, spec: &SpecFile) -> Vec<Diagnostic> {
         file,
         spec,
         out: Vec::new(),
+        nesting: 0,
     };
     cx.file_level();
+    for (name, rows) in &spec.errors {
+        let key = KeyPath::Key(&KeyPath::top("errors"), name);
+        let mut codes = BTreeMap::new();
+        for (i, e) in rows.iter().enumerate() {
+            cx.error_row(KeyPath::Index(&key, i), e, &mut codes);
+        }
+    }
     for (name, model) in &spec.models {
         cx.model(name, model);
     }
@@ -41,9 +52,11 @@ struct Checker<'a> {
     file: &'a str,
     spec: &'a SpecFile,
     out: Vec<Diagnostic>,
+    /// Inline objects open around the fields being checked.
+    nesting: usize,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     fn err(&mut self, key: impl fmt::Display, msg: impl Into<String>, help: impl Into<String>) {
         self.out
             .push(Diagnostic::new(self.file, key.to_string(), msg).help(help));
@@ -89,7 +102,32 @@ impl Checker<'_> {
                 "add at least one operation under `operations:`",
             );
         }
-        let expected = format!("{}.yaml", crate::names::module(&s.service, &s.version));
+        if let Some(m) = &s.module {
+            let ok = m.starts_with(|c: char| c.is_ascii_lowercase())
+                && m.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && !m.contains("__")
+                && !m.ends_with('_')
+                && !crate::names::is_keyword(m);
+            if !ok {
+                let words: Vec<String> = m
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_ascii_lowercase)
+                    .collect();
+                let fix = if words.is_empty() {
+                    crate::names::module(&s.service, &s.version)
+                } else {
+                    words.join("_")
+                };
+                self.err(
+                    "module",
+                    format!("module `{m}` is not a snake_case Rust identifier"),
+                    format!("write lower-case words joined by `_`, e.g. `module: {fix}`"),
+                );
+            }
+        }
+        let expected = format!("{}.yaml", s.module());
         let actual = self.file.rsplit(['/', '\\']).next().unwrap_or(self.file);
         if actual.ends_with(".yaml")
             && !self.file.contains("fixtures")
@@ -102,14 +140,17 @@ impl Checker<'_> {
                     "file `{actual}` declares {} {}, which belongs in `{expected}`",
                     s.service, s.version
                 ),
-                format!("rename the file to `{expected}`"),
+                if s.module.is_some() {
+                    format!("rename the file to `{expected}` (the name `module:` gives)")
+                } else {
+                    format!("rename the file to `{expected}`, or set `module:` to the name the file should give")
+                },
             );
         }
     }
 
     fn model(&mut self, name: &str, model: &Model) {
         let key = KeyPath::Key(&KeyPath::top("models"), name);
-        self.type_name(key, name);
         match (&model.fields, &model.values) {
             (Some(_), Some(_)) => self.err(
                 key,
@@ -123,16 +164,6 @@ impl Checker<'_> {
             ),
             (Some(fields), None) => self.fields(KeyPath::Key(&key, "fields"), fields, false),
             (None, Some(values)) => self.enum_values(KeyPath::Key(&key, "enum"), values),
-        }
-    }
-
-    fn type_name(&mut self, key: KeyPath<'_>, name: &str) {
-        if pascal(name) != name {
-            self.err(
-                key,
-                format!("`{name}` is not an UpperCamelCase name"),
-                format!("name it `{}`", pascal(name)),
-            );
         }
     }
 
@@ -201,20 +232,12 @@ impl Checker<'_> {
         if !param && f.style.is_some() {
             self.err(
                 format!("{key}.style"),
-                "`style` is only for query parameters",
+                "`style` is only for operation parameters",
                 "remove `style` from this field",
             );
         }
-        let expr = match TypeExpr::parse(&f.ty) {
-            Ok(t) => t,
-            Err(e) => {
-                self.err(
-                    format!("{key}.type"),
-                    format!("invalid type `{}`: {}", f.ty, e.0),
-                    format!("use one of {}", BUILTINS.join(", ")),
-                );
-                return;
-            }
+        let Some(expr) = self.parse_type(KeyPath::Key(&key, "type"), &f.ty) else {
+            return;
         };
         self.type_refs(key, &expr);
         let leaf = expr.leaf();
@@ -243,7 +266,16 @@ impl Checker<'_> {
             );
         }
         match (f.fields.as_ref(), *leaf == TypeExpr::Object) {
-            (Some(fields), true) => self.fields(KeyPath::Key(&key, "fields"), fields, false),
+            (Some(_), true) if self.nesting >= MAX_DEPTH => self.err(
+                format!("{key}.fields"),
+                format!("inline objects nested deeper than {MAX_DEPTH} levels"),
+                "declare the inner object as a model under `models:` and refer to it by name",
+            ),
+            (Some(fields), true) => {
+                self.nesting += 1;
+                self.fields(KeyPath::Key(&key, "fields"), fields, false);
+                self.nesting -= 1;
+            }
             (Some(_), false) => self.err(
                 format!("{key}.fields"),
                 format!("`fields` on a `{}` field", f.ty),
@@ -340,6 +372,28 @@ impl Checker<'_> {
         }
     }
 
+    /// A type expression, or a located error (a long one quoted in part).
+    fn parse_type(&mut self, key: KeyPath<'_>, ty: &str) -> Option<TypeExpr> {
+        match TypeExpr::parse(ty) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let shown: String = ty.chars().take(60).collect();
+                let shown = if shown.len() < ty.len() {
+                    format!("{shown}…")
+                } else {
+                    shown
+                };
+                let help = if e.0.contains("deeper") {
+                    format!("nest at most {MAX_DEPTH} levels: declare the inner part as a model under `models:` and refer to it by name")
+                } else {
+                    format!("use one of {}", BUILTINS.join(", "))
+                };
+                self.err(key, format!("invalid type `{shown}`: {}", e.0), help);
+                None
+            }
+        }
+    }
+
     /// Named types must exist in this file.
     fn type_refs(&mut self, key: KeyPath<'_>, expr: &TypeExpr) {
         if let TypeExpr::Named(n) = expr.leaf() {
@@ -360,9 +414,8 @@ impl Checker<'_> {
         }
     }
 
-    fn operation(&mut self, name: &str, op: &Operation) {
+    fn operation(&mut self, name: &str, op: &'a Operation) {
         let key = KeyPath::Key(&KeyPath::top("operations"), name);
-        self.type_name(key, name);
         let method = op.method.to_ascii_uppercase();
         if !METHODS.contains(&method.as_str()) {
             let help = match did_you_mean(&method, METHODS.iter().copied()) {
@@ -448,53 +501,245 @@ impl Checker<'_> {
                 }
                 _ => {}
             }
-            if p.style.is_some() && p.location != Some(Location::Query) {
-                self.err(
-                    format!("{pkey}.style"),
-                    "`style` on a parameter outside the query",
-                    "remove `style`, or move the parameter to `in: query`",
-                );
+            if let Some(style) = p.style {
+                self.style(pkey, pname, p, style);
             }
         }
+        self.whole_body(params, op);
         self.builder_names(key, name, op);
         if let Response::Body(body) = &op.response {
-            let response = KeyPath::Key(&key, "response");
-            self.fields(KeyPath::Key(&response, "fields"), &body.fields, false);
-            if let Some(example) = &body.example {
-                self.example(KeyPath::Key(&response, "example"), example, &body.fields);
-            }
+            self.response(KeyPath::Key(&key, "response"), body);
         }
         let mut codes = BTreeMap::new();
         let errors = KeyPath::Key(&key, "errors");
-        for (i, e) in op.errors.iter().enumerate() {
+        for (i, item) in op.errors.iter().enumerate() {
             let ekey = KeyPath::Index(&errors, i);
-            if !(400..=599).contains(&e.status) {
-                self.err(
-                    format!("{ekey}.status"),
-                    format!("error status {} is not an HTTP error status", e.status),
-                    "use the page's HttpCode: 400–599",
-                );
+            match item {
+                ErrorItem::Row(e) => self.error_row(ekey, e, &mut codes),
+                ErrorItem::Use(u) => self.error_use(ekey, &u.table, &mut codes),
             }
-            if e.code.trim().is_empty() {
-                self.err(
-                    format!("{ekey}.code"),
-                    "an empty error code",
-                    "write the code exactly as DingTalk sends it, e.g. `paramError`",
-                );
+        }
+        self.pagination(key, name, op);
+    }
+
+    /// One row of an error table (an operation's or the file's): a 4xx/5xx status and a code
+    /// whose Rust variant no earlier row of the same table has (`codes`: variant → code).
+    fn error_row<'c>(
+        &mut self,
+        key: KeyPath<'_>,
+        e: &'c ErrorEntry,
+        codes: &mut BTreeMap<String, (&'c str, Option<&'c str>)>,
+    ) {
+        if !(400..=599).contains(&e.status) {
+            self.err(
+                format!("{key}.status"),
+                format!("error status {} is not an HTTP error status", e.status),
+                "use the page's HttpCode: 400–599",
+            );
+        }
+        if e.code.trim().is_empty() {
+            self.err(
+                format!("{key}.code"),
+                "an empty error code",
+                "write the code exactly as DingTalk sends it, e.g. `paramError`",
+            );
+            return;
+        }
+        if let Some(first) = codes.insert(variant(&e.code), (&e.code, None)) {
+            self.err(
+                format!("{key}.code"),
+                format!(
+                    "error code `{}` collides with {} (both become `{}`)",
+                    e.code,
+                    first_code(first),
+                    variant(&e.code)
+                ),
+                "list each code once: codes that differ only in case or punctuation are the same Rust variant",
+            );
+        }
+    }
+
+    /// `- use: <table>`: the table exists, and none of its codes is already listed.
+    fn error_use<'c>(
+        &mut self,
+        key: KeyPath<'_>,
+        table: &'c str,
+        codes: &mut BTreeMap<String, (&'c str, Option<&'c str>)>,
+    ) where
+        'a: 'c,
+    {
+        let Some(rows) = self.spec.errors.get(table) else {
+            let help = match did_you_mean(table, self.spec.errors.keys().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if self.spec.errors.is_empty() => format!("declare it under the file's `errors:` (`{table}: [ … ]`), or list the rows here"),
+                None => format!(
+                    "use one of the file's tables ({}), or list the rows here",
+                    self.spec.errors.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            self.err(
+                format!("{key}.use"),
+                format!("unknown error table `{table}`"),
+                help,
+            );
+            return;
+        };
+        if codes.values().any(|(_, t)| *t == Some(table)) {
+            self.err(
+                format!("{key}.use"),
+                format!("error table `{table}` is used twice"),
+                "use each table once",
+            );
+            return;
+        }
+        // Codes that collide within the table were reported at the table.
+        let mut own = std::collections::BTreeSet::new();
+        for e in rows.iter().filter(|e| !e.code.trim().is_empty()) {
+            if !own.insert(variant(&e.code)) {
                 continue;
             }
-            if let Some(first) = codes.insert(variant(&e.code), &e.code) {
+            if let Some(first) = codes.insert(variant(&e.code), (&e.code, Some(table))) {
                 self.err(
-                    format!("{ekey}.code"),
+                    format!("{key}.use"),
                     format!(
-                        "error code `{}` collides with `{first}` (both become `{}`)",
+                        "error code `{}` of table `{table}` collides with {} (both become `{}`)",
                         e.code,
+                        first_code(first),
                         variant(&e.code)
                     ),
-                    "list each code once: codes that differ only in case or punctuation are the same Rust variant",
+                    format!("list each code once: drop the row that repeats one of `{table}`, or do not use the table twice"),
                 );
             }
         }
+    }
+
+    /// A parameter's `style` fits its location and, for `comma`, its type.
+    fn style(&mut self, key: KeyPath<'_>, name: &str, p: &Field, style: Style) {
+        let allowed: &[Style] = match p.location {
+            Some(Location::Query) => &[Style::Flat, Style::Json, Style::Comma],
+            Some(Location::Body) => &[Style::Field, Style::Json, Style::Whole],
+            _ => &[],
+        };
+        let word = |s: &Style| format!("{s:?}").to_ascii_lowercase();
+        if !allowed.contains(&style) {
+            let place = match p.location {
+                Some(Location::Query) => "the query",
+                Some(Location::Body) => "the body",
+                Some(Location::Path) => "the path",
+                Some(Location::Header) => "a header",
+                None => "an unknown place",
+            };
+            let help = if allowed.is_empty() {
+                "remove `style`: only query and body parameters have one".to_owned()
+            } else {
+                format!(
+                    "a parameter in {place} takes `style: {}`; or change `in`",
+                    allowed.iter().map(word).collect::<Vec<_>>().join("`, `")
+                )
+            };
+            self.err(
+                format!("{key}.style"),
+                format!("`style: {}` on parameter `{name}` in {place}", word(&style)),
+                help,
+            );
+            return;
+        }
+        if style == Style::Comma {
+            let fits = match TypeExpr::parse(&p.ty) {
+                Ok(TypeExpr::Array(inner)) => inner.is_scalar() || self.is_enum_model(&inner),
+                Ok(_) => false,
+                Err(_) => true,
+            };
+            if !fits {
+                self.err(
+                    format!("{key}.style"),
+                    format!("`style: comma` on the `{}` parameter `{name}`", p.ty),
+                    "comma style joins an array of strings, numbers or booleans (`a,b,c`): use it on an `array<string>` (or of numbers), else `style: json`",
+                );
+            }
+        }
+    }
+
+    fn is_enum_model(&self, t: &TypeExpr) -> bool {
+        matches!(t, TypeExpr::Named(n) if self.spec.models.get(n).is_some_and(|m| m.values.is_some()))
+    }
+
+    /// A `style: whole` body parameter is the entire body: no other body parameter beside it.
+    fn whole_body(&mut self, params: KeyPath<'_>, op: &Operation) {
+        let body: Vec<&str> = op
+            .params
+            .iter()
+            .filter(|(_, p)| p.location == Some(Location::Body))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let Some(whole) = op
+            .params
+            .iter()
+            .find(|(_, p)| p.location == Some(Location::Body) && p.style == Some(Style::Whole))
+            .map(|(n, _)| n.as_str())
+        else {
+            return;
+        };
+        for other in body.into_iter().filter(|n| *n != whole) {
+            self.err(
+                KeyPath::Key(&params, other),
+                format!("body parameter `{other}` beside `{whole}`, which is the whole body (`style: whole`)"),
+                "a `whole` parameter is the entire JSON body: move the others to the query or a header, or drop `style: whole`",
+            );
+            if let Some(d) = self.out.last_mut() {
+                d.on_key = true;
+            }
+        }
+    }
+
+    /// The answer: `fields` (an object) or a `type`, never both, and the example fits it.
+    fn response(&mut self, key: KeyPath<'_>, body: &ResponseBody) {
+        let example = KeyPath::Key(&key, "example");
+        let Some(ty) = &body.ty else {
+            self.fields(KeyPath::Key(&key, "fields"), &body.fields, false);
+            if let Some(text) = &body.example {
+                self.example(example, text, Expected::Fields(&body.fields));
+            }
+            return;
+        };
+        if !body.fields.is_empty() {
+            self.err(
+                format!("{key}.type"),
+                "a response with both `fields` and `type`",
+                "keep `fields:` for a JSON object answer, or `type:` for any other answer (a model, `boolean`, `array<…>`, `map<string, any>`)",
+            );
+            return;
+        }
+        let Some(expr) = self.parse_type(KeyPath::Key(&key, "type"), ty) else {
+            return;
+        };
+        if *expr.leaf() == TypeExpr::Object {
+            self.err(
+                format!("{key}.type"),
+                format!("an inline `object` as the response type `{ty}`"),
+                "describe an object answer with `fields:` under `response:` (without `type:`), or name a model",
+            );
+            return;
+        }
+        self.type_refs(key, &expr);
+        if let Some(text) = &body.example {
+            self.example(example, text, Expected::Type(&expr, ty));
+        }
+    }
+
+    /// The fields of an object answer: `response.fields`, or the fields of the model that is the
+    /// response `type`; `None` for other answers.
+    fn response_fields(&self, body: &'a ResponseBody) -> Option<&'a IndexMap<String, Field>> {
+        match &body.ty {
+            None => Some(&body.fields),
+            Some(ty) => match TypeExpr::parse(ty) {
+                Ok(TypeExpr::Named(n)) => self.spec.models.get(&n)?.fields.as_ref(),
+                _ => None,
+            },
+        }
+    }
+
+    fn pagination(&mut self, key: KeyPath<'_>, name: &str, op: &'a Operation) {
         if let Some(p) = &op.pagination {
             for (what, path) in [
                 ("cursor", Some(&p.cursor)),
@@ -523,8 +768,12 @@ impl Checker<'_> {
                     }
                 }
             }
-            if let Response::Body(b) = &op.response {
-                if let Some(f) = b.fields.get(&p.items) {
+            let fields = match &op.response {
+                Response::Body(b) => self.response_fields(b),
+                Response::Empty(_) => None,
+            };
+            if let Some(fields) = fields {
+                if let Some(f) = fields.get(&p.items) {
                     if !matches!(TypeExpr::parse(&f.ty), Ok(TypeExpr::Array(_)) | Err(_)) {
                         self.err(
                             format!("{key}.pagination.items"),
@@ -536,7 +785,7 @@ impl Checker<'_> {
                         );
                     }
                 }
-                if let Some(f) = b.fields.get(&p.next) {
+                if let Some(f) = fields.get(&p.next) {
                     if !matches!(TypeExpr::parse(&f.ty), Ok(TypeExpr::String) | Err(_)) {
                         self.err(
                             format!("{key}.pagination.next"),
@@ -548,11 +797,25 @@ impl Checker<'_> {
                         );
                     }
                 }
-                for (what, field) in [("next", &p.next), ("items", &p.items)] {
-                    if !b.fields.contains_key(field) {
-                        let help = match did_you_mean(field, b.fields.keys().map(String::as_str)) {
+                if let Some(h) = &p.has_more {
+                    if let Some(f) = fields.get(h).filter(|f| f.ty.trim() != "boolean") {
+                        self.err(
+                            format!("{key}.pagination.has_more"),
+                            format!("pagination has_more `{h}` is a `{}`, not a boolean", f.ty),
+                            "name the boolean response field that says whether more pages follow",
+                        );
+                    }
+                }
+                let named = [
+                    ("next", Some(&p.next)),
+                    ("items", Some(&p.items)),
+                    ("has_more", p.has_more.as_ref()),
+                ];
+                for (what, field) in named.into_iter().filter_map(|(w, f)| Some((w, f?))) {
+                    if !fields.contains_key(field) {
+                        let help = match did_you_mean(field, fields.keys().map(String::as_str)) {
                             Some(s) => format!("did you mean `{s}`?"),
-                            None => "name a top-level field of `response.fields`".to_owned(),
+                            None => "name a top-level field of the answer".to_owned(),
                         };
                         self.err(
                             format!("{key}.pagination.{what}"),
@@ -561,11 +824,17 @@ impl Checker<'_> {
                         );
                     }
                 }
-            } else {
+            } else if matches!(op.response, Response::Empty(_)) {
                 self.err(
                     format!("{key}.pagination"),
                     "a paginated operation without a response body",
                     "remove `pagination` or describe the response",
+                );
+            } else {
+                self.err(
+                    format!("{key}.pagination"),
+                    "a paginated operation whose answer is not an object with fields",
+                    "describe the answer's `fields:` (or make its `type:` a model with fields), or remove `pagination`",
                 );
             }
         }
@@ -574,13 +843,19 @@ impl Checker<'_> {
     /// Names the emitter derives per operation must not collide with each other or with the
     /// builder's own methods (`build`, `send`, `clone`) and the service's `new`.
     fn builder_names(&mut self, key: KeyPath<'_>, name: &str, op: &Operation) {
-        if snake(name) == "new" {
+        // `new` is the handle's constructor; `clone` and `cmp` would read as the methods of
+        // `Clone` and `Ord` (clippy's `should_implement_trait`).
+        if matches!(snake(name).as_str(), "new" | "clone" | "cmp") {
             self.err(
                 key,
-                format!(
-                    "operation `{name}` becomes the method `{}`, which the service handle already has",
-                    snake(name)
-                ),
+                if snake(name) == "new" {
+                    format!("operation `{name}` becomes the method `new`, which the service handle already has")
+                } else {
+                    format!(
+                        "operation `{name}` becomes the method `{}`, which reads as the standard trait method of that name",
+                        snake(name)
+                    )
+                },
                 "use DingTalk's operation name, which has a verb and an object (e.g. `CreateWorkspace`)",
             );
         }
@@ -685,7 +960,7 @@ impl Checker<'_> {
         }
     }
 
-    fn example(&mut self, key: KeyPath<'_>, example: &str, fields: &IndexMap<String, Field>) {
+    fn example(&mut self, key: KeyPath<'_>, example: &str, expected: Expected<'_>) {
         match serde_json::from_str::<serde_json::Value>(example) {
             Err(e) => self.err(
                 key,
@@ -694,7 +969,15 @@ impl Checker<'_> {
             ),
             Ok(value) => {
                 let mut problems = Vec::new();
-                conforms(self.spec, &value, fields, "", &mut problems);
+                match expected {
+                    Expected::Fields(fields) => {
+                        conforms(self.spec, &value, fields, "", &mut problems)
+                    }
+                    Expected::Type(expr, ty) => {
+                        let f = Field::of_type(ty);
+                        conforms_type(self.spec, &value, expr, &f, "(root)", &mut problems);
+                    }
+                }
                 for p in problems {
                     // Point at the JSON key of the offending field (or of the object missing
                     // one), when the example shows it.
@@ -715,9 +998,13 @@ impl Checker<'_> {
                     } else {
                         "correct the example's value or the field's `type`"
                     };
+                    let against = match expected {
+                        Expected::Fields(_) => "the response fields".to_owned(),
+                        Expected::Type(_, ty) => format!("the response type `{ty}`"),
+                    };
                     self.err(
                         key,
-                        format!("the example does not match the response fields: {p}"),
+                        format!("the example does not match {against}: {p}"),
                         help,
                     );
                     if let Some(d) = self.out.last_mut() {
@@ -758,14 +1045,34 @@ impl Checker<'_> {
             }
             add(self, rust, Origin::Key("models", name));
         }
-        for name in spec.operations.keys() {
+        let mut fns: BTreeMap<String, &str> = BTreeMap::new();
+        for (name, op) in &spec.operations {
             let rust = pascal(name);
+            let fields = matches!(&op.response, Response::Body(b) if b.ty.is_none());
             for suffix in ["", "Error", "Response"] {
+                if suffix == "Response" && !fields {
+                    continue;
+                }
                 add(
                     self,
-                    format!("{rust}{suffix}"),
+                    type_join(&rust, suffix),
                     Origin::Key("operations", name),
                 );
+            }
+            match fns.get(&snake(name)) {
+                // Names whose types collide were reported just above.
+                Some(first) if pascal(first) != rust => self.err(
+                    format!("operations.{name}"),
+                    format!(
+                        "operations `{first}` and `{name}` both become the method `{}()`",
+                        snake(name)
+                    ),
+                    "keep one of them; the method name is derived from the operation name",
+                ),
+                Some(_) => {}
+                None => {
+                    fns.insert(snake(name), name);
+                }
             }
         }
         let mut inline = Vec::new();
@@ -787,7 +1094,7 @@ impl Checker<'_> {
             if let Response::Body(b) = &op.response {
                 let response = KeyPath::Key(&key, "response");
                 inline_types(
-                    &format!("{rust}Response"),
+                    &type_join(&rust, "Response"),
                     KeyPath::Key(&response, "fields"),
                     &b.fields,
                     &mut inline,
@@ -797,6 +1104,24 @@ impl Checker<'_> {
         for (name, key) in inline {
             add(self, name, Origin::Inline(key));
         }
+    }
+}
+
+/// What an example answer must match.
+#[derive(Clone, Copy)]
+enum Expected<'e> {
+    /// The fields of an object answer.
+    Fields(&'e IndexMap<String, Field>),
+    /// A response `type`, parsed and as written.
+    Type(&'e TypeExpr, &'e str),
+}
+
+/// The first of two colliding error codes, for a message: `` `code` `` or `` `code` (table
+/// `common`) ``.
+fn first_code((code, table): (&str, Option<&str>)) -> String {
+    match table {
+        Some(t) => format!("`{code}` of table `{t}`"),
+        None => format!("`{code}`"),
     }
 }
 
@@ -852,7 +1177,7 @@ fn inline_types(
             TypeExpr::Object if f.fields.is_some() => f.fields.as_ref(),
             _ => continue,
         };
-        let generated = format!("{owner}{}", pascal(name));
+        let generated = type_join(owner, &pascal(name));
         let fkey = KeyPath::Key(&key, name);
         match inner {
             None => out.push((generated, fkey.to_string())),

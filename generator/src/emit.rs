@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use crate::model::{Enum, FieldDef, Operation, RustType, Service, Struct, TypeDef};
 use crate::names::{is_keyword, serde_camel, setter};
-use crate::spec::Location;
+use crate::spec::{Location, Style};
 
 /// Where the generated code finds the runtime, and what it may add to it. Start from
 /// [`Options::default`] (inside the SDK crate) or [`Options::external`], then set fields: more
@@ -91,14 +91,11 @@ fn docs(lines: &[String]) -> TokenStream {
         .collect()
 }
 
-/// The string literal of `prefix` + `s`. Text without quotes, backslashes or ASCII control
+/// The string literal of `prefix` + `s`. Text without quotes, backslashes or control
 /// characters is quoted as it is: escaping it character by character (`Literal::string`) is a
 /// large part of emitting the docs.
 fn str_lit(prefix: &str, s: &str) -> Literal {
-    let plain = |t: &str| {
-        t.bytes()
-            .all(|b| b != b'"' && b != b'\\' && !b.is_ascii_control())
-    };
+    use crate::doctext::plain_literal as plain;
     if plain(prefix) && plain(s) {
         let mut quoted = String::with_capacity(prefix.len() + s.len() + 2);
         for part in ["\"", prefix, s, "\""] {
@@ -184,12 +181,15 @@ fn arg(f: &FieldDef, name: &Ident) -> (TokenStream, TokenStream) {
 fn set(f: &FieldDef, name: &Ident) -> TokenStream {
     let wire = &f.wire;
     let (_, value) = arg(f, name);
-    let method = match f.location {
-        Location::Path => quote!(path_param),
-        Location::Query if f.json_style => quote!(query_json),
-        Location::Query => quote!(query),
-        Location::Header => quote!(header),
-        Location::Body => quote!(field),
+    let method = match (f.location, f.style) {
+        (Location::Path, _) => quote!(path_param),
+        (Location::Query, Style::Json) => quote!(query_json),
+        (Location::Query, Style::Comma) => quote!(query_comma),
+        (Location::Query, _) => quote!(query),
+        (Location::Header, _) => quote!(header),
+        (Location::Body, Style::Json) => quote!(field_json),
+        (Location::Body, Style::Whole) => return quote!(.json(#value)),
+        (Location::Body, _) => quote!(field),
     };
     quote!(.#method(#wire, #value))
 }
@@ -228,11 +228,18 @@ fn struct_def(s: &Struct, opts: &Options) -> TokenStream {
     let fields = braced(fields, TokenStream::new());
     let container = rename_all.then(|| quote!(#[serde(rename_all = "camelCase")]));
     let default = s.default.then(|| quote!(Default,));
+    // `Option<Box<T>>`: Option at 1, T at 2 (Box at 2, T at 3 when boxed).
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| 10 + u32::from(f.boxed) * 20 + complexity(&f.ty, 2 + u32::from(f.boxed)) > COMPLEX)
+        .then(|| quote!(#[allow(clippy::type_complexity)]));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default #ser Deserialize)]
         #ser_attr
         #container
+        #allow
         pub struct #name #fields
     }
 }
@@ -364,9 +371,22 @@ fn serialize(sent: bool, opts: &Options) -> (TokenStream, TokenStream) {
 }
 
 /// The error codes of an operation: a variant per documented code, the catch-all keeping any
-/// other, and the match from the code (no serde derive: cheaper to compile, and exact).
-fn error_enum(e: &Enum) -> TokenStream {
+/// other, and the match from the code (no serde derive: cheaper to compile, and exact). An
+/// operation without documented codes (every imported one) gets a name for the runtime's
+/// `rt::UndocumentedCode` instead: two lines, no `match` with one arm, and the same name and
+/// `Unknown(code)` variant once codes are documented.
+fn error_enum(e: &Enum, op: &str) -> TokenStream {
     let name = ident(&e.name);
+    if e.variants.is_empty() {
+        let doc = format!(
+            " The error codes of {}: none documented yet, so each is kept as `Unknown(code)`.",
+            crate::doctext::link(op)
+        );
+        return quote! {
+            #[doc = #doc]
+            pub type #name = rt::UndocumentedCode;
+        };
+    }
     let doc = docs(&e.docs);
     let variants = e.variants.iter().map(|v| {
         let doc = docs(&v.docs);
@@ -410,7 +430,7 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
     let module = format_ident!("{}", svc.module);
     let title = format!(
         " {} — DingTalk `{}` {} (default host `{}`).",
-        svc.title.trim(),
+        crate::doctext::inline(&svc.title),
         svc.service,
         svc.version,
         svc.base_url
@@ -427,8 +447,16 @@ fn handle(svc: &Service, opts: &Options) -> TokenStream {
         let mut call = quote!(rt::Request::new(&self.client, &#name::ENDPOINT));
         call.extend(op.required().map(|f| set(f, &ident(&f.ident))));
         let call = Group::new(Delimiter::Parenthesis, call);
+        // `&self` and seven arguments are clippy's limit.
+        let many = (op.required().count() >= 7).then(|| quote!(clippy::too_many_arguments,));
+        let complex = op
+            .required()
+            .any(|f| complexity(&f.ty, 1) > COMPLEX)
+            .then(|| quote!(clippy::type_complexity,));
+        let allow = (many.is_some() || complex.is_some()).then(|| quote!(#[allow(#many #complex)]));
         quote! {
             #summary
+            #allow
             pub fn #fn_name(&self, #(#args),*) -> #name {
                 #name #call
             }
@@ -487,10 +515,7 @@ fn operation(op: &Operation) -> TokenStream {
     let doc = docs(&op.docs);
     let err = ident(&op.errors.name);
     let out = match &op.response {
-        Some(r) => {
-            let r = ident(r);
-            quote!(#r)
-        }
+        Some(r) => ty(r),
         None => quote!(()),
     };
     let setters = op.optional().map(|f| {
@@ -513,6 +538,7 @@ fn operation(op: &Operation) -> TokenStream {
         (!op.idempotent).then(|| quote!(.not_idempotent())),
         (!op.auth).then(|| quote!(.anonymous())),
         op.response.is_none().then(|| quote!(.no_response_body())),
+        (!op.object_answer).then(|| quote!(.non_object_response())),
     ]
     .into_iter()
     .flatten();
@@ -531,15 +557,44 @@ fn operation(op: &Operation) -> TokenStream {
         }
     });
     let body = Group::new(Delimiter::Brace, body);
+    let allow = complex(op).then(|| quote!(#[allow(clippy::type_complexity)]));
     let mut out = quote! {
         #doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
+        #allow
         pub struct #name(rt::Request<#out, #err>);
+        #allow
         impl #name #body
     };
-    out.extend(error_enum(&op.errors));
+    out.extend(error_enum(&op.errors, &op.name));
     out
+}
+
+/// Clippy's `type_complexity` score of a type as emitted, `nest` levels deep (1 at the top):
+/// each path counts ten times its depth, its generic arguments one level deeper.
+fn complexity(t: &RustType, nest: u32) -> u32 {
+    10 * nest
+        + match t {
+            RustType::Vec(t) => complexity(t, nest + 1),
+            // `BTreeMap<String, T>`: the `String` too.
+            RustType::Map(t) => 10 * (nest + 1) + complexity(t, nest + 1),
+            _ => 0,
+        }
+}
+
+/// Above this score clippy's `type_complexity` warns (its default threshold).
+const COMPLEX: u32 = 250;
+
+/// Whether a type of the operation (its request, output or a parameter) is complex enough for
+/// clippy's `type_complexity`: `rt::Request<Out, Err>`, or a parameter's `Option<T>`.
+fn complex(op: &Operation) -> bool {
+    let out = op.response.as_ref().map_or(0, |r| complexity(r, 2));
+    10 + out + 20 > COMPLEX
+        || op
+            .params
+            .iter()
+            .any(|p| complexity(&p.ty, 2) + 10 > COMPLEX)
 }
 
 #[cfg(test)]

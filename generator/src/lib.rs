@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod doctext;
 pub mod emit;
 pub mod files;
 mod keypath;
@@ -52,6 +53,8 @@ fn tree(input: Input<'_>) -> Result<yaml::Node, Diagnostics> {
             "keep one document per file: remove this `---` and what follows, or move it to its own file"
         } else if e.message.contains("tab") {
             "indent with spaces: YAML does not allow tabs in indentation"
+        } else if e.message.contains("nested deeper") || e.message.contains("recursion limit") {
+            "nest less: the format allows types and inline objects 32 levels deep (name a model and refer to it instead)"
         } else if e.message.contains("flow mapping") || e.message.contains("flow sequence") {
             "a `{` or `[` opened before this point is not closed (or a `,` is missing)"
         } else {
@@ -133,22 +136,8 @@ fn compile_each<R: Send>(
         let Some((svc, at, r)) = service else {
             continue;
         };
-        if let Some(first) = modules.insert(svc.module.clone(), input.name) {
-            let mut d = Diagnostic::new(
-                input.name,
-                "service",
-                format!(
-                    "{} {} is also declared in `{first}`",
-                    svc.service, svc.version
-                ),
-            )
-            .help("keep one file per service version");
-            if let Some(pos) = at {
-                d.set_pos(pos);
-            }
-            d.attach_source(input.source);
-            problems.push(d);
-        }
+        let name = (svc.service.as_str(), svc.version.as_str());
+        problems.extend(declared_twice(&mut modules, &svc.module, name, input, at));
         services.push((svc, r));
     }
     if problems.is_empty() {
@@ -158,12 +147,76 @@ fn compile_each<R: Send>(
     }
 }
 
+/// Checks spec files without generating anything, in parallel, reporting every problem as
+/// [`compile`] does. Each file's tree and spec are dropped as soon as it is checked (nothing is
+/// lowered or kept), so memory follows the input rather than what would be generated from it.
+/// `Ok` gives the number of operations.
+pub fn validate(inputs: &[Input<'_>]) -> Result<usize, Diagnostics> {
+    let results = par_map(inputs.iter().collect(), |input| {
+        let (spec, found) = check_one(*input);
+        let summary = spec.map(|(s, at)| {
+            let ops = s.operations.len();
+            (s.module(), s.service, s.version, ops, at)
+        });
+        (summary, found)
+    });
+    let mut problems = Vec::new();
+    let mut modules = std::collections::BTreeMap::new();
+    let mut operations = 0;
+    for ((summary, found), input) in results.into_iter().zip(inputs) {
+        problems.extend(found);
+        let Some((module, service, version, ops, at)) = summary else {
+            continue;
+        };
+        operations += ops;
+        let name = (service.as_str(), version.as_str());
+        problems.extend(declared_twice(&mut modules, &module, name, input, at));
+    }
+    if problems.is_empty() {
+        Ok(operations)
+    } else {
+        Err(Diagnostics(problems))
+    }
+}
+
+/// The problem of a service version (`module`) declared by a second file, if it is one.
+fn declared_twice<'i>(
+    modules: &mut std::collections::BTreeMap<String, &'i str>,
+    module: &str,
+    (service, version): (&str, &str),
+    input: &Input<'i>,
+    at: Option<yaml::Pos>,
+) -> Option<Diagnostic> {
+    let first = modules.insert(module.to_owned(), input.name)?;
+    let mut d = Diagnostic::new(
+        input.name,
+        "service",
+        format!("{service} {version} is also declared in `{first}`"),
+    )
+    .help("keep one file per service version");
+    if let Some(pos) = at {
+        d.set_pos(pos);
+    }
+    d.attach_source(input.source);
+    Some(d)
+}
+
 /// A compiled file: its service and where its `service` key is, when it has no problem; and
 /// its problems.
 type Compiled = (Option<(model::Service, Option<yaml::Pos>)>, Vec<Diagnostic>);
 
 /// Loads, checks and lowers one spec file.
 fn compile_one(input: Input<'_>) -> Compiled {
+    let (spec, found) = check_one(input);
+    (spec.map(|(spec, at)| (model::lower(&spec), at)), found)
+}
+
+/// A checked file: its spec and where its `service` key is, when it has no problem; and its
+/// problems.
+type Checked = (Option<(spec::SpecFile, Option<yaml::Pos>)>, Vec<Diagnostic>);
+
+/// Loads and checks one spec file.
+fn check_one(input: Input<'_>) -> Checked {
     let tree = match tree(input) {
         Ok(t) => t,
         Err(d) => return (None, d.0),
@@ -179,6 +232,7 @@ fn compile_one(input: Input<'_>) -> Compiled {
         }
         if let Ok(spec) = serde_yaml::from_value::<spec::SpecFile>(value) {
             let mut found = check::check(input.name, &spec);
+            let dropped = Dropped::new(&dropped);
             found.retain(|d| !is_consequence(d, &dropped));
             shape.extend(located(found, &tree, input.source));
         }
@@ -197,7 +251,7 @@ fn compile_one(input: Input<'_>) -> Compiled {
     let found = located(check::check(input.name, &spec), &tree, input.source);
     if found.is_empty() {
         let at = diagnostic::locate(&tree, "service");
-        (Some((model::lower(&spec), at)), found)
+        (Some((spec, at)), found)
     } else {
         (None, found)
     }
@@ -205,8 +259,9 @@ fn compile_one(input: Input<'_>) -> Compiled {
 
 /// Semantic findings (key paths) placed in the file: position from the tree, source for the snippet.
 fn located(mut found: Vec<Diagnostic>, tree: &yaml::Node, source: &str) -> Vec<Diagnostic> {
+    let mut locator = diagnostic::Locator::new(tree);
     for d in &mut found {
-        if let Some(pos) = diagnostic::locate_at(tree, &d.key, d.on_key) {
+        if let Some(pos) = locator.locate(&d.key, d.on_key) {
             d.set_pos(pos);
         }
         d.attach_source(source);
@@ -214,17 +269,71 @@ fn located(mut found: Vec<Diagnostic>, tree: &yaml::Node, source: &str) -> Vec<D
     found
 }
 
+/// The parts the shape check dropped, indexed for [`is_consequence`].
+struct Dropped<'d> {
+    /// Their key paths.
+    paths: std::collections::HashSet<&'d str>,
+    /// Every path that is a dropped path cut before one of its dots (its ancestors).
+    ancestors: std::collections::HashSet<&'d str>,
+    /// Their last segments (`spaceId` of `…params.spaceId`).
+    names: std::collections::HashSet<&'d str>,
+    /// Whether the whole file was dropped.
+    root: bool,
+}
+
+impl<'d> Dropped<'d> {
+    fn new(dropped: &'d [String]) -> Self {
+        let mut d = Dropped {
+            paths: Default::default(),
+            ancestors: Default::default(),
+            names: Default::default(),
+            root: false,
+        };
+        for p in dropped {
+            d.root |= p.is_empty();
+            d.paths.insert(p);
+            for (i, _) in p.match_indices('.') {
+                d.ancestors.insert(&p[..i]);
+            }
+            if let Some(name) = p.rsplit('.').next().filter(|n| !n.is_empty()) {
+                d.names.insert(name);
+            }
+        }
+        d
+    }
+}
+
 /// Whether a semantic finding is only the consequence of a part the shape check dropped: it is
 /// inside or about a dropped part (a field without its `type`, a model with a broken field).
-fn is_consequence(d: &Diagnostic, dropped: &[String]) -> bool {
-    dropped.iter().any(|p| {
-        let name = p.rsplit('.').next().unwrap_or(p);
-        d.key.starts_with(p.as_str())
-            || p.starts_with(&format!("{}.", d.key))
-            || (!name.is_empty() && d.message.contains(&format!("`{name}`")))
-            || (!name.is_empty() && d.message.contains(&format!("{{{name}}}")))
-            || (!name.is_empty() && d.message.contains(&format!(".{name}`")))
-    }) || dropped.iter().any(|p| p.is_empty())
+/// Lookups in sets, so many findings and many dropped parts cost their sum, not their product.
+fn is_consequence(d: &Diagnostic, dropped: &Dropped<'_>) -> bool {
+    if dropped.root || dropped.ancestors.contains(d.key.as_str()) {
+        return true;
+    }
+    // Inside a dropped part: a dropped path is a prefix of the finding's key.
+    if d.key
+        .char_indices()
+        .map(|(i, _)| &d.key[..i])
+        .chain(std::iter::once(d.key.as_str()))
+        .any(|prefix| dropped.paths.contains(prefix))
+    {
+        return true;
+    }
+    // About a dropped part: its name quoted in the message (`name`, {name}, `….name`).
+    let m = &d.message;
+    let quoted = m.split('`').skip(1).step_by(2);
+    let braced = m
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}'))
+        .map(|(n, _)| n);
+    let mut before_tick = m.split('`').rev().skip(1);
+    quoted.chain(braced).any(|n| dropped.names.contains(n))
+        || before_tick.any(|piece| {
+            piece
+                .match_indices('.')
+                .any(|(i, _)| dropped.names.contains(&piece[i + 1..]))
+        })
 }
 
 /// Formats generated tokens as a Rust file, behind a header naming the spec it came from.
@@ -288,7 +397,16 @@ fn par_map<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Ve
     std::thread::scope(|scope| {
         let handles: Vec<_> = shares
             .into_iter()
-            .map(|share| scope.spawn(move || share.into_iter().map(f).collect::<Vec<_>>()))
+            .map(|share| {
+                // The main thread's stack (8 MiB) rather than a spawned thread's 2 MiB:
+                // formatting the deepest types the format allows takes about 1.5 MiB in a debug
+                // build, which is how build scripts run. (`scope.spawn` panics alike when the OS
+                // has no thread to give.)
+                std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn_scoped(scope, move || share.into_iter().map(f).collect::<Vec<_>>())
+                    .expect("a worker thread")
+            })
             .collect();
         handles
             .into_iter()

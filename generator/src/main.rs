@@ -186,9 +186,8 @@ fn run(args: Vec<String>) -> Result<ExitCode, Fail> {
         Ok(ExitCode::from(1))
     };
     if cmd == "check" {
-        return match dingtalk_openapi_codegen::compile(&inputs) {
-            Ok(services) => {
-                let ops: usize = services.iter().map(|s| s.operations.len()).sum();
+        return match dingtalk_openapi_codegen::validate(&inputs) {
+            Ok(ops) => {
                 println!(
                     "ok: {} file{}, {ops} operation{}",
                     inputs.len(),

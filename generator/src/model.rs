@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::names::{pascal, snake};
-use crate::spec::{self, Auth, Location, QueryStyle, SpecFile};
+use crate::doctext;
+use crate::names::{pascal, snake, type_join};
+use crate::spec::{self, Auth, Location, SpecFile, Style};
 use crate::types::TypeExpr;
 
 /// One service version, ready to emit.
@@ -69,8 +70,8 @@ pub struct FieldDef {
     pub boxed: bool,
     /// Parameters only: where it goes.
     pub location: Location,
-    /// Parameters only: query value sent as one JSON string.
-    pub json_style: bool,
+    /// Parameters only: how its value is encoded there.
+    pub style: Style,
 }
 
 /// A Rust type of a field.
@@ -141,9 +142,12 @@ pub struct Operation {
     pub auth: bool,
     /// Parameters, required first, each group in location order (path, query, header, body).
     pub params: Vec<FieldDef>,
-    /// The response struct, or `None` for `response: none`.
-    pub response: Option<String>,
-    /// The error-kind enum.
+    /// The output type (the response struct, or the response `type`); `None` for
+    /// `response: none`.
+    pub response: Option<RustType>,
+    /// Whether the answer is a JSON object (a struct or a map), as most are.
+    pub object_answer: bool,
+    /// The error-kind enum (without variants when no code is documented).
     pub errors: Enum,
     /// HTTP status of each documented error code.
     pub error_status: Vec<u16>,
@@ -168,7 +172,15 @@ pub fn lower(spec: &SpecFile) -> Service {
     let mut cx = Lower { types: Vec::new() };
     for (name, model) in &spec.models {
         let rust = pascal(name);
-        let docs = doc_lines(model.description.as_deref());
+        let what = if model.values.is_some() {
+            "values"
+        } else {
+            "model"
+        };
+        let docs = described(
+            model.description.as_deref(),
+            format!("The {} {what}.", doctext::code(name)),
+        );
         match (&model.values, &model.fields) {
             (Some(values), _) => cx.enum_def(rust, docs, values),
             (None, fields) => cx.struct_def(rust, docs, fields.iter().flatten()),
@@ -177,14 +189,14 @@ pub fn lower(spec: &SpecFile) -> Service {
     let operations: Vec<Operation> = spec
         .operations
         .iter()
-        .map(|(name, op)| cx.operation(name, op))
+        .map(|(name, op)| cx.operation(spec, name, op))
         .collect();
     let mut types = cx.types;
     box_cycles(&mut types);
     mark_defaults(&mut types);
     mark_sent(&mut types, &operations);
     Service {
-        module: crate::names::module(&spec.service, &spec.version),
+        module: spec.module(),
         service: spec.service.clone(),
         version: spec.version.clone(),
         title: spec.title.clone(),
@@ -211,7 +223,7 @@ impl Lower {
                 wire: wire.clone(),
                 // `Unknown(String)` is the catch-all; a documented `Unknown` value gets another name.
                 ident: crate::names::variant(wire),
-                docs: vec![format!("`{wire}`: {}", doc.trim())],
+                docs: vec![format!("{}: {}", doctext::code(wire), doctext::inline(doc))],
             })
             .collect();
         self.types.push(TypeDef::Enum(Enum {
@@ -256,10 +268,10 @@ impl Lower {
             ident: snake(wire),
             ty: self.ty(owner, wire, f),
             required: f.required || location == Location::Path,
-            docs: field_docs(f),
+            docs: field_docs(wire, f),
             boxed: false,
             location,
-            json_style: f.style == Some(QueryStyle::Json),
+            style: f.style.unwrap_or(Style::default_for(location)),
         }
     }
 
@@ -273,8 +285,11 @@ impl Lower {
         match expr {
             TypeExpr::String => match &f.values {
                 Some(values) => {
-                    let name = format!("{owner}{}", pascal(key));
-                    let docs = doc_lines(f.description.as_deref());
+                    let name = type_join(owner, &pascal(key));
+                    let docs = described(
+                        f.description.as_deref(),
+                        format!("The values of {}.", doctext::code(key)),
+                    );
                     self.enum_def(name.clone(), docs, values);
                     RustType::Named(name)
                 }
@@ -288,8 +303,11 @@ impl Lower {
             TypeExpr::Any => RustType::Any,
             TypeExpr::Object => match &f.fields {
                 Some(fields) => {
-                    let name = format!("{owner}{}", pascal(key));
-                    let docs = doc_lines(f.description.as_deref());
+                    let name = type_join(owner, &pascal(key));
+                    let docs = described(
+                        f.description.as_deref(),
+                        format!("The object in {}.", doctext::code(key)),
+                    );
                     self.struct_def(name.clone(), docs, fields);
                     RustType::Named(name)
                 }
@@ -301,7 +319,7 @@ impl Lower {
         }
     }
 
-    fn operation(&mut self, name: &str, op: &spec::Operation) -> Operation {
+    fn operation(&mut self, spec: &SpecFile, name: &str, op: &spec::Operation) -> Operation {
         let rust = pascal(name);
         let mut params: Vec<FieldDef> = op
             .params
@@ -310,25 +328,18 @@ impl Lower {
             .collect();
         // Required first (stable), each group in location order: path, query, header, body.
         params.sort_by_key(|p| (!p.required, p.location as u8));
-        let response = match &op.response {
-            spec::Response::Empty(_) => None,
-            spec::Response::Body(b) => {
-                let name = format!("{rust}Response");
-                let mut docs = vec![format!("The answer of [`{rust}`].")];
-                let description = doc_lines(b.description.as_deref());
-                if !description.is_empty() {
-                    docs.push(String::new());
-                    docs.extend(description);
-                }
-                self.struct_def(name.clone(), docs, &b.fields);
-                Some(name)
-            }
+        let (response, object_answer) = match &op.response {
+            spec::Response::Empty(_) => (None, true),
+            spec::Response::Body(b) => self.response(spec, &rust, b),
         };
+        let rows = spec.errors_of(op);
         let errors = Enum {
-            name: format!("{rust}Error"),
-            docs: vec![format!("The error codes documented for [`{rust}`].")],
-            variants: op
-                .errors
+            name: type_join(&rust, "Error"),
+            docs: vec![format!(
+                "The error codes documented for {}.",
+                doctext::link(&rust)
+            )],
+            variants: rows
                 .iter()
                 .map(|e| Variant {
                     wire: e.code.clone(),
@@ -345,21 +356,55 @@ impl Lower {
             idempotent: op.idempotent.unwrap_or(method == "GET"),
             auth: op.auth != Some(Auth::None),
             path: op.path.clone(),
-            error_status: op.errors.iter().map(|e| e.status).collect(),
+            error_status: rows.iter().map(|e| e.status).collect(),
             pagination: op.pagination.clone(),
             name: rust,
             method,
             params,
             response,
+            object_answer,
             errors,
         }
     }
+
+    /// The output type of a JSON answer, and whether it is an object: the `{Op}Response` struct
+    /// of `fields`, or the response `type` itself.
+    fn response(
+        &mut self,
+        spec: &SpecFile,
+        rust: &str,
+        b: &spec::ResponseBody,
+    ) -> (Option<RustType>, bool) {
+        let description = doctext::block(b.description.as_deref().unwrap_or_default());
+        let Some(ty) = &b.ty else {
+            let name = type_join(rust, "Response");
+            let mut docs = vec![format!("The answer of {}.", doctext::link(rust))];
+            if !description.is_empty() {
+                docs.push(String::new());
+                docs.extend(description);
+            }
+            self.struct_def(name.clone(), docs, &b.fields);
+            return (Some(RustType::Named(name)), true);
+        };
+        let expr = TypeExpr::parse(ty).unwrap_or(TypeExpr::Any);
+        let object = match &expr {
+            TypeExpr::Map(_) => true,
+            TypeExpr::Named(n) => spec.models.get(n).is_some_and(|m| m.fields.is_some()),
+            _ => false,
+        };
+        let f = spec::Field::of_type(ty);
+        (Some(self.resolve(&expr, rust, "Response", &f)), object)
+    }
 }
 
-/// Splits free text into doc lines, trimmed, with blank lines kept as paragraph breaks.
-fn doc_lines(text: Option<&str>) -> Vec<String> {
-    text.map(|t| t.trim().lines().map(|l| l.trim_end().to_owned()).collect())
-        .unwrap_or_default()
+/// The doc lines of a description, or `fallback` when there is none (or only white space).
+fn described(text: Option<&str>, fallback: String) -> Vec<String> {
+    let docs = doctext::block(text.unwrap_or_default());
+    if docs.is_empty() {
+        vec![fallback]
+    } else {
+        docs
+    }
 }
 
 fn yaml_scalar(v: &serde_yaml::Value) -> String {
@@ -374,11 +419,36 @@ fn yaml_scalar(v: &serde_yaml::Value) -> String {
     }
 }
 
-fn field_docs(f: &spec::Field) -> Vec<String> {
-    let mut docs = doc_lines(f.description.as_deref());
+/// A field's or parameter's docs: its description, or a line of facts from its wire name and
+/// type; then where and how it is sent, and its limits, default and example.
+fn field_docs(wire: &str, f: &spec::Field) -> Vec<String> {
+    let mut docs = doctext::block(f.description.as_deref().unwrap_or_default());
     let mut facts = Vec::new();
-    if f.location == Some(Location::Query) && f.style == Some(QueryStyle::Json) {
-        facts.push("Sent in the query as one JSON string.".to_owned());
+    if docs.is_empty() {
+        let place = match f.location {
+            None => "Field",
+            Some(Location::Path) => "Path parameter",
+            Some(Location::Query) => "Query parameter",
+            Some(Location::Header) => "Header",
+            Some(Location::Body) => "Body field",
+        };
+        let required = if f.required { ", required" } else { "" };
+        facts.push(format!(
+            "{place} {} ({}{required}).",
+            doctext::code(wire),
+            doctext::code(f.ty.trim())
+        ));
+    }
+    match f.style {
+        Some(Style::Json) if f.location == Some(Location::Query) => {
+            facts.push("Sent in the query as one JSON string.".to_owned())
+        }
+        Some(Style::Json) => facts.push("Sent as a string holding its JSON text.".to_owned()),
+        Some(Style::Comma) => {
+            facts.push("Sent in the query joined by commas (`a,b,c`).".to_owned())
+        }
+        Some(Style::Whole) => facts.push("Sent as the whole JSON body.".to_owned()),
+        _ => {}
     }
     if f.secret {
         facts.push("A secret: `Debug` and `Display` never show it.".to_owned());
@@ -395,14 +465,14 @@ fn field_docs(f: &spec::Field) -> Vec<String> {
     bound("At most", l.max_length.map(|n| format!("{n} characters")));
     bound("Minimum", l.minimum.map(|n| n.to_string()));
     bound("Maximum", l.maximum.map(|n| n.to_string()));
-    bound("Matches", l.pattern.as_ref().map(|p| format!("`{p}`")));
+    bound("Matches", l.pattern.as_deref().map(doctext::code));
     bound(
         "Default:",
-        f.default.as_ref().map(|d| format!("`{}`", yaml_scalar(d))),
+        f.default.as_ref().map(|d| doctext::code(&yaml_scalar(d))),
     );
     bound(
         "Example:",
-        f.example.as_ref().map(|d| format!("`{}`", yaml_scalar(d))),
+        f.example.as_ref().map(|d| doctext::code(&yaml_scalar(d))),
     );
     // Compact: the facts end the description's last line rather than opening a paragraph.
     if !facts.is_empty() {
@@ -418,49 +488,74 @@ fn field_docs(f: &spec::Field) -> Vec<String> {
 }
 
 fn error_docs(e: &spec::ErrorEntry) -> Vec<String> {
-    let mut line = format!("`{}` (HTTP {})", e.code, e.status);
-    if let Some(d) = &e.description {
+    let mut line = format!("{} (HTTP {})", doctext::code(&e.code), e.status);
+    if let Some(d) = e.description.as_deref().filter(|d| !d.trim().is_empty()) {
         line.push_str(": ");
-        line.push_str(d.trim());
+        line.push_str(&doctext::inline(d));
     }
     if let Some(m) = e
         .message
         .as_deref()
         .filter(|m| !m.trim().is_empty() && m.trim() != "%s")
     {
-        line.push_str(&format!(" Message: \"{}\"", m.trim()));
+        line.push_str(&format!(" Message: \"{}\"", doctext::inline(m)));
     }
     vec![line]
 }
 
 fn operation_docs(name: &str, op: &spec::Operation, method: &str) -> Vec<String> {
-    let mut docs = vec![format!("{} (`{name}`)", op.summary.trim())];
-    if let Some(d) = &op.description {
+    let summary = doctext::inline(&op.summary(name));
+    let mut docs = vec![format!("{summary} ({})", doctext::code(name))];
+    let description = doctext::block(op.description.as_deref().unwrap_or_default());
+    if !description.is_empty() {
         docs.push(String::new());
-        docs.extend(doc_lines(Some(d)));
+        docs.extend(description);
+    }
+    // An answer that is a `type` has no struct of its own to carry its description.
+    if let spec::Response::Body(spec::ResponseBody {
+        ty: Some(_),
+        description: Some(d),
+        ..
+    }) = &op.response
+    {
+        let d = doctext::block(d);
+        if !d.is_empty() {
+            docs.push(String::new());
+            docs.push("The answer:".to_owned());
+            docs.extend(d);
+        }
     }
     docs.push(String::new());
     // One line: request, permission and app types.
-    let mut line = format!("`{method} {}`", op.path);
+    let mut line = doctext::code(&format!("{method} {}", op.path));
     if let Some(p) = &op.permission {
         let what = p
             .description
             .as_deref()
-            .map(|d| format!(" ({})", d.trim()))
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| format!(" ({})", doctext::inline(d)))
             .unwrap_or_default();
-        line.push_str(&format!(" · permission `{}`{what}", p.code));
+        line.push_str(&format!(" · permission {}{what}", doctext::code(&p.code)));
     }
     if !op.app_types.is_empty() {
-        line.push_str(&format!(" · app types: {}", op.app_types.join(", ")));
+        line.push_str(&format!(
+            " · app types: {}",
+            doctext::inline(&op.app_types.join(", "))
+        ));
     }
     if op.auth == Some(Auth::None) {
         line.push_str(" · anonymous: sends no access token");
     }
     if let Some(p) = &op.pagination {
         line.push_str(&format!(
-            " · paginated: cursor `{}`, next cursor in `{}`, items in `{}`",
-            p.cursor, p.next, p.items
+            " · paginated: cursor {}, next cursor in {}, items in {}",
+            doctext::code(&p.cursor),
+            doctext::code(&p.next),
+            doctext::code(&p.items)
         ));
+        if let Some(h) = &p.has_more {
+            line.push_str(&format!(", more pages while {} is true", doctext::code(h)));
+        }
     }
     docs.push(line);
     docs

@@ -63,7 +63,10 @@ fn snake_uncached(wire: &str) -> String {
     if s.is_empty() {
         s.push_str("field");
     }
-    if s.starts_with(|c: char| c.is_ascii_digit()) {
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        // Only digits: `_123` would be a name clippy rejects (`just_underscores_and_digits`).
+        s.insert(0, 'n');
+    } else if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');
     }
     if NOT_RAW.contains(&s.as_str()) {
@@ -102,17 +105,80 @@ pub fn variant(wire: &str) -> String {
     }
 }
 
-/// Builder methods that a parameter setter must not shadow.
-const BUILDER_METHODS: &[&str] = &["build", "send", "new", "clone"];
+/// Builder methods that a parameter setter must not shadow, and the operator methods of
+/// `std::ops` whose signature a setter (`fn add(self, value: T) -> Self`) would have, which
+/// clippy's `should_implement_trait` rejects.
+const BUILDER_METHODS: &[&str] = &[
+    "build", "send", "new", "clone", "add", "sub", "mul", "div", "rem", "shl", "shr", "bitand",
+    "bitor", "bitxor",
+];
 
 /// The setter name of an optional parameter whose Rust name is `snake`: the name itself, or
-/// `with_` + the name when the builder already has a method of that name.
+/// `with_` + the name when the builder already has a method of that name (or it would read as
+/// an operator).
 pub fn setter(snake: &str) -> String {
     if BUILDER_METHODS.contains(&snake) {
         format!("with_{snake}")
     } else {
         snake.to_owned()
     }
+}
+
+/// A generated type name made of `base` (a [`pascal`] name) and `suffix` (`GetSpace` +
+/// `Error`): the underscore that keeps `Self_` apart from the keyword is dropped when something
+/// follows, since `Self_Error` is not UpperCamelCase.
+pub fn type_join(base: &str, suffix: &str) -> String {
+    let base = if suffix.is_empty() {
+        base
+    } else {
+        base.trim_end_matches('_')
+    };
+    [base, suffix].concat()
+}
+
+/// A name in words for a sentence: `GetWorkspace` → `Get workspace`, `GetDocContentForELM` →
+/// `Get doc content for ELM`, `addGroupMember` → `Add group member`, `Diot_Market_Manager` →
+/// `Diot market manager`. Acronyms keep their capitals, other words are lower case.
+pub fn sentence(name: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for part in name.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut start = 0;
+        for i in 1..chars.len() {
+            let (prev, cur) = (chars[i - 1], chars[i]);
+            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_lowercase());
+            // `docContent`: a capital after a small letter; `ELMFoo`: the last capital of a run
+            // that a small letter follows; `v2Foo`: a capital after a digit.
+            let boundary = cur.is_uppercase()
+                && (prev.is_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_uppercase() && next_lower));
+            if boundary {
+                words.push(chars[start..i].iter().collect());
+                start = i;
+            }
+        }
+        if start < chars.len() {
+            words.push(chars[start..].iter().collect());
+        }
+    }
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let acronym = w.chars().count() > 1 && w.chars().all(|c| !c.is_lowercase());
+        if acronym {
+            out.push_str(w);
+        } else if i == 0 {
+            let mut c = w.chars();
+            out.extend(c.next().into_iter().flat_map(char::to_uppercase));
+            out.push_str(&c.as_str().to_lowercase());
+        } else {
+            out.push_str(&w.to_lowercase());
+        }
+    }
+    out
 }
 
 /// Whether an identifier must be written as `r#ident`.
@@ -154,6 +220,8 @@ mod tests {
         assert_eq!(snake("URL"), "url");
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(snake("123"), "n123");
+        assert_eq!(snake("1_2"), "n1_2");
         assert!(is_keyword(&snake("type")));
     }
 
@@ -168,6 +236,26 @@ mod tests {
             pascal("Forbidden.AccessDenied.QpsLimitForAppkeyAndApi"),
             "ForbiddenAccessDeniedQpsLimitForAppkeyAndApi"
         );
+    }
+
+    #[test]
+    fn names_in_words() {
+        assert_eq!(sentence("GetWorkspace"), "Get workspace");
+        assert_eq!(sentence("GetDocContentForELM"), "Get doc content for ELM");
+        assert_eq!(sentence("addGroupMember"), "Add group member");
+        assert_eq!(sentence("Diot_Market_Manager"), "Diot market manager");
+        assert_eq!(sentence("getUserIDList"), "Get user ID list");
+        assert_eq!(sentence("DentryVO"), "Dentry VO");
+        assert_eq!(sentence("x"), "X");
+        assert_eq!(sentence(""), "");
+    }
+
+    #[test]
+    fn joined_type_names_stay_upper_camel_case() {
+        assert_eq!(type_join(&pascal("Self"), "Error"), "SelfError");
+        assert_eq!(type_join(&pascal("Self"), ""), "Self_");
+        assert_eq!(type_join("GetSpace", "Response"), "GetSpaceResponse");
+        assert_eq!(setter("add"), "with_add");
     }
 
     #[test]

@@ -33,6 +33,8 @@ enum Shape {
     List(&'static Shape),
     /// `none` or the response mapping.
     Response,
+    /// An operation's error: a row, or `{ use: <table> }`.
+    ErrorItem,
 }
 
 /// A key of a [`Shape::Struct`].
@@ -79,6 +81,9 @@ static FIELD: Shape = Shape::Struct("field", FIELD_KEYS);
 static MODEL: Shape = Shape::Struct("model", MODEL_KEYS);
 static OPERATION: Shape = Shape::Struct("operation", OPERATION_KEYS);
 static ERROR: Shape = Shape::Struct("error", ERROR_KEYS);
+static ERROR_USE: Shape = Shape::Struct("error table use", &[req("use", Shape::Str)]);
+static ERROR_ITEM: Shape = Shape::ErrorItem;
+static ERROR_TABLE: Shape = Shape::List(&ERROR);
 static FIELDS: Shape = Shape::Dict("field", &FIELD);
 static ENUM: Shape = Shape::Dict("enum value", &STR);
 static PARAMS: Shape = Shape::Dict("parameter", &FIELD);
@@ -88,6 +93,9 @@ static ROOT_KEYS: &[Key] = &[
     req("version", Shape::Str),
     req("title", Shape::Str),
     req("base_url", Shape::Str),
+    opt("source", Shape::Str),
+    opt("module", Shape::Str),
+    dflt("errors", Shape::Dict("error table", &ERROR_TABLE)),
     dflt("models", Shape::Dict("model", &MODEL)),
     req("operations", Shape::Dict("operation", &OPERATION)),
 ];
@@ -114,12 +122,16 @@ static FIELD_KEYS: &[Key] = &[
     opt("maximum", Shape::Num),
     opt("pattern", Shape::Str),
     opt("in", Shape::Word(&["path", "query", "header", "body"])),
-    opt("style", Shape::Word(&["flat", "json"])),
+    opt(
+        "style",
+        Shape::Word(&["flat", "json", "comma", "field", "whole"]),
+    ),
     opt("secret", Shape::Bool),
 ];
 
 static OPERATION_KEYS: &[Key] = &[
-    req("summary", Shape::Str),
+    opt("summary", Shape::Str),
+    opt("origin", Shape::Word(&["curated", "imported"])),
     opt("description", Shape::Str),
     req("method", Shape::Str),
     req("path", Shape::Str),
@@ -145,10 +157,11 @@ static OPERATION_KEYS: &[Key] = &[
                 opt("page_size", Shape::Str),
                 req("next", Shape::Str),
                 req("items", Shape::Str),
+                opt("has_more", Shape::Str),
             ],
         ),
     ),
-    dflt("errors", Shape::List(&ERROR)),
+    dflt("errors", Shape::List(&ERROR_ITEM)),
 ];
 
 static ERROR_KEYS: &[Key] = &[
@@ -161,6 +174,7 @@ static ERROR_KEYS: &[Key] = &[
 static RESPONSE_KEYS: &[Key] = &[
     opt("description", Shape::Str),
     dflt("fields", FIELDS),
+    opt("type", Shape::Str),
     opt("example", Shape::Str),
 ];
 
@@ -311,8 +325,8 @@ impl Cx<'_> {
                     self.wrong(
                         at,
                         node,
-                        "`none` or a mapping with `fields:`",
-                        "write `response: none` for an answer without a body, else describe its `fields:`".to_owned(),
+                        "`none` or a mapping with `fields:` or `type:`",
+                        "write `response: none` for an answer without a body, else describe its `fields:` (a JSON object) or its `type:` (e.g. `type: boolean`)".to_owned(),
                     );
                     return;
                 }
@@ -323,6 +337,10 @@ impl Cx<'_> {
                     Shape::Struct("response", RESPONSE_KEYS),
                     false,
                 );
+            }
+            Shape::ErrorItem => {
+                let shape = if is_use(node) { ERROR_USE } else { ERROR };
+                self.value(at, key_pos, node, shape, false);
             }
             Shape::Dict(what, item) => {
                 let Some(pairs) = node.as_map() else {
@@ -357,80 +375,97 @@ impl Cx<'_> {
                     self.wrong(at, node, &format!("a {what} (a mapping)"), help);
                     return;
                 };
-                self.duplicates(at, pairs, "key");
-                for (k, v) in pairs {
-                    let Some(kname) = self.key_name(at, k, "key") else {
-                        continue;
-                    };
-                    match keys.iter().find(|key| key.name == kname) {
-                        Some(key) => {
-                            self.value(KeyPath::Key(&at, kname), k.pos, v, key.shape, key.nullable)
-                        }
-                        None => {
-                            let help = match did_you_mean(kname, keys.iter().map(|k| k.name)) {
-                                Some(s) => format!("did you mean `{s}`?"),
-                                None => format!(
-                                    "{} has the keys {}",
-                                    a(what),
-                                    keys.iter()
-                                        .map(|k| format!("`{}`", k.name))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                            };
-                            self.err(
-                                &KeyPath::Key(&at, kname).to_string(),
-                                k.pos,
-                                format!("unknown key `{kname}` in {}", a(what)),
-                                help,
-                            );
-                        }
-                    }
-                }
-                let missing: Vec<&str> = keys
-                    .iter()
-                    .filter(|key| key.required)
-                    .filter(|key| {
-                        // A misspelt required key was reported as unknown, with this suggestion.
-                        !pairs.iter().any(|(k, _)| {
-                            k.as_str().is_some_and(|n| {
-                                n == key.name
-                                    || (!keys.iter().any(|key| key.name == n)
-                                        && did_you_mean(n, keys.iter().map(|k| k.name))
-                                            == Some(key.name))
-                            })
-                        })
-                    })
-                    .map(|key| key.name)
-                    .collect();
-                if !missing.is_empty() {
-                    let owner = if at.is_empty() {
-                        "the spec file".to_owned()
-                    } else {
-                        format!("{what} `{name}`")
-                    };
-                    let list = missing
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let add = missing
-                        .iter()
-                        .map(|k| format!("`{k}: …`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    self.err(
-                        &at.to_string(),
-                        key_pos,
-                        format!(
-                            "{owner} is missing the required key{} {list}",
-                            if missing.len() == 1 { "" } else { "s" }
-                        ),
-                        format!("add {add} (see spec/README.md)"),
-                    );
-                }
+                self.structure(at, key_pos, pairs, what, keys);
             }
         }
+    }
+
+    /// The keys of a mapping of shape [`Shape::Struct`]: each known key checked, each unknown one
+    /// reported with a suggestion, then the required ones missing. One pass over the pairs
+    /// resolves each key (exactly or as the key a typo meant), so a mapping of any size costs
+    /// time in proportion to it.
+    fn structure(
+        &mut self,
+        at: KeyPath<'_>,
+        key_pos: Pos,
+        pairs: &[(Node, Node)],
+        what: &str,
+        keys: &'static [Key],
+    ) {
+        let name = at.name();
+        self.duplicates(at, pairs, "key");
+        let mut meant = vec![false; keys.len()];
+        for (k, v) in pairs {
+            let Some(kname) = self.key_name(at, k, "key") else {
+                continue;
+            };
+            if let Some(key) = keys.iter().find(|key| key.name == kname) {
+                self.value(KeyPath::Key(&at, kname), k.pos, v, key.shape, key.nullable);
+                if let Some(i) = keys.iter().position(|k| k.name == key.name) {
+                    meant[i] = true;
+                }
+                continue;
+            }
+            let suggestion = did_you_mean(kname, keys.iter().map(|k| k.name));
+            let help = match suggestion {
+                Some(s) => {
+                    // A misspelt required key is reported here, not as missing too.
+                    if let Some(i) = keys.iter().position(|k| k.name == s) {
+                        meant[i] = true;
+                    }
+                    format!("did you mean `{s}`?")
+                }
+                // `{ description: A, b. }`: the comma ended the value.
+                None if kname.contains(' ') || kname.ends_with('.') => "this looks like the end of a value cut at a comma: inside `{ … }` a `,` ends a value, so quote text that has one (`description: \"A, b.\"`)".to_owned(),
+                None => format!(
+                    "{} has the keys {}",
+                    a(what),
+                    keys.iter()
+                        .map(|k| format!("`{}`", k.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            self.err(
+                &KeyPath::Key(&at, kname).to_string(),
+                k.pos,
+                format!("unknown key `{kname}` in {}", a(what)),
+                help,
+            );
+        }
+        let missing: Vec<&str> = keys
+            .iter()
+            .zip(&meant)
+            .filter(|(key, meant)| key.required && !**meant)
+            .map(|(key, _)| key.name)
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let owner = if at.is_empty() {
+            "the spec file".to_owned()
+        } else {
+            format!("{what} `{name}`")
+        };
+        let list = missing
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let add = missing
+            .iter()
+            .map(|k| format!("`{k}: …`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.err(
+            &at.to_string(),
+            key_pos,
+            format!(
+                "{owner} is missing the required key{} {list}",
+                if missing.len() == 1 { "" } else { "s" }
+            ),
+            format!("add {add} (see spec/README.md)"),
+        );
     }
 
     fn wrong(&mut self, at: KeyPath<'_>, node: &Node, expected: &str, help: String) {
@@ -466,10 +501,32 @@ impl Cx<'_> {
         }
     }
 
+    /// Keys given twice in one mapping, each reported at the second (and later) one. A hash of
+    /// the names seen for large mappings, so 100,000 keys cost 100,000 lookups, not 5 billion
+    /// comparisons; a short scan for the small ones that make up most of a spec.
     fn duplicates(&mut self, at: KeyPath<'_>, pairs: &[(Node, Node)], what: &str) {
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let large = pairs.len() > 16;
+        if large {
+            seen.reserve(pairs.len());
+        }
         for (i, (k, _)) in pairs.iter().enumerate() {
             let Some(name) = k.as_str() else { continue };
-            if let Some((first, _)) = pairs[..i].iter().find(|(f, _)| f.as_str() == Some(name)) {
+            let first = if large {
+                match seen.entry(name) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(&pairs[*e.get()].0),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(i);
+                        None
+                    }
+                }
+            } else {
+                pairs[..i]
+                    .iter()
+                    .find(|(f, _)| f.as_str() == Some(name))
+                    .map(|(f, _)| f)
+            };
+            if let Some(first) = first {
                 self.err(
                     &KeyPath::Key(&at, name).to_string(),
                     k.pos,
@@ -549,6 +606,10 @@ fn clean(
                 None
             }
         }
+        Shape::ErrorItem => {
+            let shape = if is_use(node) { ERROR_USE } else { ERROR };
+            clean(path, node, shape, false, dropped)
+        }
         Shape::List(item) => match &node.value {
             Value::Seq(items) => Some(Y::Sequence(
                 items
@@ -580,7 +641,21 @@ fn clean(
         }),
         Shape::Struct(_, keys) => node.as_map().and_then(|pairs| {
             let mut m = serde_yaml::Mapping::with_capacity(pairs.len());
-            let present = |n: &str| pairs.iter().any(|(k, _)| k.as_str() == Some(n));
+            // Which of `keys` are written exactly, found in one pass (not one per typo).
+            let mut exact = vec![false; keys.len()];
+            for (k, _) in pairs {
+                if let Some(i) = k
+                    .as_str()
+                    .and_then(|n| keys.iter().position(|key| key.name == n))
+                {
+                    exact[i] = true;
+                }
+            }
+            let present = |n: &str| {
+                keys.iter()
+                    .position(|key| key.name == n)
+                    .is_some_and(|i| exact[i])
+            };
             // Which of `keys` are in `m` already, without hashing them again.
             let mut taken = vec![false; keys.len()];
             for (k, v) in pairs {
@@ -622,6 +697,22 @@ fn clean(
         dropped.push(path.to_string());
     }
     v
+}
+
+/// Whether an error item is `{ use: <table> }` rather than a row: it has `use`, or no row key
+/// and a key that is a typo of `use` (`uses`).
+fn is_use(node: &Node) -> bool {
+    let Some(pairs) = node.as_map() else {
+        return false;
+    };
+    let has = |name: &str| pairs.iter().any(|(k, _)| k.as_str() == Some(name));
+    has("use")
+        || (!has("code")
+            && !has("status")
+            && pairs.iter().any(|(k, _)| {
+                k.as_str()
+                    .is_some_and(|k| did_you_mean(k, ["use"]).is_some())
+            }))
 }
 
 /// A free-form value (`example`, `default`) as serde_yaml would read it.
@@ -685,6 +776,11 @@ service: demo
 version: "1.0"
 title: T
 base_url: https://api.dingtalk.io
+source: alibabacloud-dingtalk 2.2.65
+module: demo_1_0
+errors:
+  common:
+    - { status: 400, code: c, message: m, description: d }
 models:
   M:
     description: d
@@ -698,6 +794,7 @@ models:
 operations:
   Op:
     summary: s
+    origin: imported
     description: d
     method: POST
     path: /p
@@ -713,9 +810,14 @@ operations:
       description: d
       fields: { n: { type: string }, items: { type: array<string> } }
       example: "{}"
-    pagination: { cursor: t, page_size: t, next: n, items: items }
+    pagination: { cursor: t, page_size: t, next: n, items: items, has_more: more }
     errors:
+      - use: common
       - { status: 400, code: c, message: m, description: d }
+  Typed:
+    method: GET
+    path: /t
+    response: { type: boolean }
 "#;
 
     /// Free-form scalars (`example`, `default`) resolve as serde_yaml resolves them.
@@ -784,6 +886,7 @@ operations:
             OPERATION_KEYS,
             ERROR_KEYS,
             RESPONSE_KEYS,
+            &[req("use", Shape::Str)],
         ] {
             for k in keys {
                 assert!(EVERY_KEY.contains(&format!("{}:", k.name)), "{}", k.name);

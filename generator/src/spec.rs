@@ -18,11 +18,44 @@ pub struct SpecFile {
     pub title: String,
     /// Default host, e.g. `https://api.dingtalk.io`.
     pub base_url: String,
+    /// Where imported operations came from (`alibabacloud-dingtalk 2.2.65`); documentation only.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The Rust module, cargo feature and file name, when the one derived from `service` and
+    /// `version` is unreadable (`aiPaaS` 1.0 → `ai_paas_1_0`, not `ai_paa_s_1_0`).
+    #[serde(default)]
+    pub module: Option<String>,
+    /// Error tables shared by the operations of the file (`- use: common`), by name.
+    #[serde(default)]
+    pub errors: IndexMap<String, Vec<ErrorEntry>>,
     /// Named types.
     #[serde(default)]
     pub models: IndexMap<String, Model>,
     /// Operations keyed by their official name.
     pub operations: IndexMap<String, Operation>,
+}
+
+impl SpecFile {
+    /// The Rust module, cargo feature and file stem: `module:` if set, else derived from
+    /// `service` and `version` ([`crate::names::module`]).
+    pub fn module(&self) -> String {
+        match &self.module {
+            Some(m) => m.clone(),
+            None => crate::names::module(&self.service, &self.version),
+        }
+    }
+
+    /// The error rows of `op`, `use:` items expanded from the file's tables in order (a table
+    /// that does not exist, which the check reports, gives no rows).
+    pub fn errors_of<'a>(&'a self, op: &'a Operation) -> Vec<&'a ErrorEntry> {
+        op.errors
+            .iter()
+            .flat_map(|item| match item {
+                ErrorItem::Row(row) => std::slice::from_ref(row),
+                ErrorItem::Use(u) => self.errors.get(&u.table).map_or(&[][..], Vec::as_slice),
+            })
+            .collect()
+    }
 }
 
 /// A named model: a struct (`fields`) or a string enum (`enum`).
@@ -74,9 +107,29 @@ pub struct Field {
     /// Parameters only: where the value goes.
     #[serde(default, rename = "in")]
     pub location: Option<Location>,
-    /// Parameters only: how a query value is encoded.
+    /// Parameters only: how the value is encoded (by location; see [`Style`]).
     #[serde(default)]
-    pub style: Option<QueryStyle>,
+    pub style: Option<Style>,
+}
+
+impl Field {
+    /// A field of type `ty` and nothing else (no limits, docs or enum): a response `type`
+    /// seen as a field, for the code that checks and synthesises values of fields.
+    pub fn of_type(ty: &str) -> Field {
+        Field {
+            ty: ty.to_owned(),
+            required: false,
+            description: None,
+            default: None,
+            example: None,
+            values: None,
+            fields: None,
+            secret: false,
+            limits: Limits::default(),
+            location: None,
+            style: None,
+        }
+    }
 }
 
 /// Documented limits of a value.
@@ -120,22 +173,43 @@ pub enum Location {
     Body,
 }
 
-/// How a query parameter is encoded.
+/// How a parameter's value is encoded, by location.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum QueryStyle {
-    /// Arrays and objects flattened: `name.1=a&name.2=b`, `name.key=v` (the default).
+pub enum Style {
+    /// Query: arrays and objects flattened, `name.1=a&name.2=b`, `name.key=v` (the default).
     Flat,
-    /// The whole value as one JSON string.
+    /// Query: the value as one JSON string. Body: a field whose value is the JSON text of the
+    /// value (a string, `"ids":"[1,2]"`).
     Json,
+    /// Query: an array of scalars joined with commas (`a,b,c`).
+    Comma,
+    /// Body: one field of the JSON object body (the default).
+    Field,
+    /// Body: the value is the whole JSON body (a top-level array, say).
+    Whole,
+}
+
+impl Style {
+    /// The style a parameter at `location` has when it names none.
+    pub fn default_for(location: Location) -> Style {
+        match location {
+            Location::Body => Style::Field,
+            _ => Style::Flat,
+        }
+    }
 }
 
 /// One operation.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
-    /// One line.
-    pub summary: String,
+    /// One line; without it the docs start with the operation name in words.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Who wrote the operation: by hand (the default) or the importer.
+    #[serde(default)]
+    pub origin: Origin,
     /// Longer text.
     #[serde(default)]
     pub description: Option<String>,
@@ -166,9 +240,49 @@ pub struct Operation {
     /// Cursor pagination.
     #[serde(default)]
     pub pagination: Option<Pagination>,
-    /// Documented errors.
+    /// Documented errors: rows, and `use:` of the file's tables ([`SpecFile::errors_of`]).
     #[serde(default)]
-    pub errors: Vec<ErrorEntry>,
+    pub errors: Vec<ErrorItem>,
+}
+
+impl Operation {
+    /// The summary, or the operation name in words (`GetWorkspace` → `Get workspace.`).
+    pub fn summary(&self, name: &str) -> String {
+        match self.summary.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => s.to_owned(),
+            _ => format!("{}.", crate::names::sentence(name)),
+        }
+    }
+}
+
+/// Who wrote an operation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Written (or edited) by hand: the importer never rewrites it.
+    #[default]
+    Curated,
+    /// Written by the importer from the official package; it regenerates it.
+    Imported,
+}
+
+/// An item of an operation's `errors:`: a row, or every row of a table of the file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorItem {
+    /// `{ use: common }`.
+    Use(ErrorUse),
+    /// One row.
+    Row(ErrorEntry),
+}
+
+/// `{ use: <table> }` in an operation's `errors:`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorUse {
+    /// The name of a table under the file's `errors:`.
+    #[serde(rename = "use")]
+    pub table: String,
 }
 
 /// A permission an app must hold.
@@ -197,7 +311,7 @@ pub enum Auth {
 pub enum Response {
     /// `response: none`: no body.
     Empty(NoBody),
-    /// A JSON object.
+    /// A JSON answer: an object of `fields`, or of a `type`.
     Body(ResponseBody),
 }
 
@@ -209,7 +323,7 @@ impl<'de> Deserialize<'de> for Response {
         impl<'de> serde::de::Visitor<'de> for Either {
             type Value = Response;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("`none` or a mapping with `fields`")
+                f.write_str("`none` or a mapping with `fields` or `type`")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Response, E> {
                 match v {
@@ -241,9 +355,13 @@ pub struct ResponseBody {
     /// What the answer is.
     #[serde(default)]
     pub description: Option<String>,
-    /// Top-level fields.
+    /// Top-level fields (of a JSON object answer).
     #[serde(default)]
     pub fields: IndexMap<String, Field>,
+    /// Instead of `fields`: the answer's type expression (`boolean`, `any`, `array<Thing>`, a
+    /// model: the operation's output is then that type itself).
+    #[serde(default, rename = "type")]
+    pub ty: Option<String>,
     /// Verbatim example JSON.
     #[serde(default)]
     pub example: Option<String>,
@@ -262,6 +380,9 @@ pub struct Pagination {
     pub next: String,
     /// Response field with the items.
     pub items: String,
+    /// Boolean response field saying whether more pages follow (`hasMore`).
+    #[serde(default)]
+    pub has_more: Option<String>,
 }
 
 /// One row of an error table.

@@ -27,6 +27,10 @@ pub enum TypeExpr {
     Named(String),
 }
 
+/// How deep type expressions (`array<array<…>>`) and inline objects may nest: deeper ones are a
+/// located error rather than a stack overflow in the passes that recurse over them.
+pub const MAX_DEPTH: usize = 32;
+
 /// Why a type expression did not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeError(pub String);
@@ -34,7 +38,10 @@ pub struct TypeError(pub String);
 impl TypeExpr {
     /// Parses a type expression, e.g. `map<string, array<Workspace>>`.
     pub fn parse(src: &str) -> Result<TypeExpr, TypeError> {
-        let mut p = Parser { rest: src.trim() };
+        let mut p = Parser {
+            rest: src.trim(),
+            depth: 0,
+        };
         let ty = p.ty()?;
         if !p.rest.trim().is_empty() {
             return Err(TypeError(format!(
@@ -98,6 +105,8 @@ pub const BUILTINS: &[&str] = &[
 
 struct Parser<'a> {
     rest: &'a str,
+    /// Levels of `array<`/`map<` open around the current position.
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -133,6 +142,14 @@ impl<'a> Parser<'a> {
 
     fn ty(&mut self) -> Result<TypeExpr, TypeError> {
         let word = self.ident();
+        if matches!(word, "array" | "map") {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(TypeError(format!(
+                    "types nested deeper than {MAX_DEPTH} levels"
+                )));
+            }
+        }
         Ok(match word {
             "" => {
                 return Err(TypeError(match self.rest.chars().next() {
@@ -151,6 +168,7 @@ impl<'a> Parser<'a> {
                 self.expect('<', "array")?;
                 let inner = self.ty()?;
                 self.expect('>', &format!("array<{inner}"))?;
+                self.depth -= 1;
                 TypeExpr::Array(Box::new(inner))
             }
             "map" => {
@@ -164,6 +182,7 @@ impl<'a> Parser<'a> {
                 self.expect(',', "map<string")?;
                 let inner = self.ty()?;
                 self.expect('>', &format!("map<string, {inner}"))?;
+                self.depth -= 1;
                 TypeExpr::Map(Box::new(inner))
             }
             _ => TypeExpr::Named(word.to_owned()),
@@ -186,6 +205,19 @@ mod tests {
         );
         assert_eq!(t.to_string(), "map<string, array<Workspace>>");
         assert_eq!(t.leaf(), &TypeExpr::Named("Workspace".into()));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |n: usize| format!("{}string{}", "array<".repeat(n), ">".repeat(n));
+        let t = TypeExpr::parse(&nested(MAX_DEPTH)).unwrap();
+        assert_eq!(t.leaf(), &TypeExpr::String);
+        for n in [MAX_DEPTH + 1, 8000] {
+            let e = TypeExpr::parse(&nested(n)).unwrap_err();
+            assert!(e.0.contains("deeper than 32"), "{e:?}");
+        }
+        let maps = format!("{}int32{}", "map<string, ".repeat(40), ">".repeat(40));
+        assert!(TypeExpr::parse(&maps).is_err());
     }
 
     #[test]

@@ -142,6 +142,13 @@ pub struct SyntaxError {
     pub pos: Pos,
 }
 
+/// How deep mappings and lists may nest. Every later pass over the tree (shape check, cleaning,
+/// deserialising, dropping it) recurses once per level, so a bound here is what keeps a hostile
+/// file from overflowing the stack. A spec with inline objects nested as deep as the format
+/// allows ([`crate::types::MAX_DEPTH`], two levels each: the field and its `fields`) stays well
+/// below it.
+pub const MAX_NESTING: usize = 128;
+
 /// Parses the first document of `source` into a tree. An empty file is an empty mapping.
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
     let offsets = CharOffsets::new(source);
@@ -181,6 +188,15 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
                 }
                 if matches!(event, Event::StreamEnd) {
                     break;
+                }
+                let opens = matches!(event, Event::SequenceStart(..) | Event::MappingStart(..));
+                if opens && builder.stack.len() >= MAX_NESTING {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "mappings and lists nested deeper than {MAX_NESTING} levels"
+                        ),
+                        pos: offsets.pos(span),
+                    });
                 }
                 builder.event(event, span);
             }
@@ -367,6 +383,21 @@ mod tests {
         assert_eq!(&src[v.pos.start..v.pos.end], "x");
         let a = root.get("a").unwrap().1.pos;
         assert_eq!(&src[a.start..a.end], "\"é\u{4e2d}\"");
+    }
+
+    #[test]
+    fn nesting_is_bounded_whatever_the_style() {
+        let flow = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
+        let block: String = (0..200)
+            .map(|i| format!("{}k:\n", "  ".repeat(i)))
+            .collect();
+        for src in [flow, block] {
+            let e = parse(&src).unwrap_err();
+            assert!(e.message.contains("nested deeper than 128"), "{e:?}");
+            assert!(e.pos.line >= 1);
+        }
+        let ok = format!("a: {}{}\n", "[".repeat(100), "]".repeat(100));
+        assert!(parse(&ok).is_ok());
     }
 
     #[test]

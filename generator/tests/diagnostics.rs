@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use dingtalk_openapi_codegen::{compile, files, Input};
+use dingtalk_openapi_codegen::{compile, files, validate, Input};
 
 fn corpus() -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/malformed");
@@ -19,12 +19,16 @@ fn corpus() -> Vec<(String, String)> {
 
 fn report(stem: &str, source: &str) -> String {
     let name = format!("tests/malformed/{stem}.yaml");
-    match compile(&[Input {
+    let input = Input {
         name: &name,
         source,
-    }]) {
+    };
+    // `check` (which lowers nothing) and `compile` report the same problems.
+    let checked = validate(&[input]).expect_err("malformed");
+    match compile(&[input]) {
         Ok(_) => panic!("{name} is accepted, but it is in the malformed corpus"),
         Err(d) => {
+            assert_eq!(d, checked, "{name}: validate and compile differ");
             for diag in &d.0 {
                 assert!(
                     diag.line.is_some() && diag.column.is_some(),

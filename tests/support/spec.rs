@@ -33,6 +33,16 @@ pub fn operation(file: &str, op: &str) -> spec::Operation {
         .clone()
 }
 
+/// The documented error rows of `op`, the file's shared tables expanded (`use:`).
+pub fn errors(file: &str, op: &str) -> Vec<spec::ErrorEntry> {
+    let spec = load(file);
+    let operation = spec
+        .operations
+        .get(op)
+        .unwrap_or_else(|| panic!("{file} has no operation {op}"));
+    spec.errors_of(operation).into_iter().cloned().collect()
+}
+
 /// The documented example answer of `op`, parsed.
 pub fn example(file: &str, op: &str) -> Value {
     let spec::Response::Body(body) = operation(file, op).response else {

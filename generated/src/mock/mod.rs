@@ -413,13 +413,12 @@ impl OperationMock<'_> {
     /// If the operation does not document `code` (use [`Self::respond_error_with`]).
     pub fn respond_error(&self, code: &str) -> &Self {
         let info = self.info();
-        let Some(e) = info.op.errors.iter().find(|e| e.code == code) else {
+        let Some(e) = info.errors.iter().find(|e| e.code == code) else {
             panic!(
                 "{}/{} documents no error `{code}`; it documents: {}",
                 info.module,
                 info.name,
-                info.op
-                    .errors
+                info.errors
                     .iter()
                     .map(|e| e.code.as_str())
                     .collect::<Vec<_>>()

@@ -20,6 +20,10 @@ pub struct OperationInfo {
     pub(crate) version: &'static str,
     pub(crate) endpoint: &'static Endpoint,
     pub(crate) segments: Vec<Segment>,
+    /// The summary, or the name in words when the spec has none.
+    pub(crate) summary: String,
+    /// The error rows, the file's tables expanded (`use:`).
+    pub(crate) errors: Vec<spec::ErrorEntry>,
 }
 
 /// A piece of a path template.
@@ -61,10 +65,7 @@ impl Registry {
             dingtalk_openapi_codegen::compile(&[input]).map_err(|d| d.to_string())?;
             let file = dingtalk_openapi_codegen::load(input).map_err(|d| d.to_string())?;
             let service = specs.len();
-            let module = leak(dingtalk_openapi_codegen::names::module(
-                &file.service,
-                &file.version,
-            ));
+            let module = leak(file.module());
             let product = leak(file.service.clone());
             let version = leak(file.version.clone());
             let svc_name = leak(format!("{}_{}", file.service, file.version));
@@ -80,8 +81,7 @@ impl Registry {
                     idempotent: op.idempotent.unwrap_or(m == Method::Get),
                     auth: op.auth != Some(Auth::None),
                     response_body: matches!(op.response, spec::Response::Body(_)),
-                    // Every answer the spec can describe today is an object (`fields`).
-                    object_answer: true,
+                    object_answer: object_answer(&file, &op.response),
                 }));
                 let segments = op
                     .path
@@ -102,6 +102,8 @@ impl Registry {
                     version,
                     endpoint,
                     segments,
+                    summary: op.summary(op_name),
+                    errors: file.errors_of(op).into_iter().cloned().collect(),
                 });
             }
             specs.push(file);
@@ -166,6 +168,21 @@ impl Registry {
     }
 }
 
+/// Whether a 2xx answer is a JSON object: `fields`, a map, or a model with fields.
+fn object_answer(file: &SpecFile, response: &spec::Response) -> bool {
+    use dingtalk_openapi_codegen::types::TypeExpr;
+    match response {
+        spec::Response::Body(spec::ResponseBody { ty: Some(ty), .. }) => {
+            match TypeExpr::parse(ty) {
+                Ok(TypeExpr::Map(_)) => true,
+                Ok(TypeExpr::Named(n)) => file.models.get(&n).is_some_and(|m| m.fields.is_some()),
+                _ => false,
+            }
+        }
+        _ => true,
+    }
+}
+
 /// The parsed embedded spec, or why it could not be read.
 pub(crate) fn registry() -> Result<&'static Registry, String> {
     static REGISTRY: OnceLock<Result<Registry, String>> = OnceLock::new();
@@ -227,9 +244,9 @@ impl OperationInfo {
     pub fn version(&self) -> &'static str {
         self.version
     }
-    /// One-line summary from the spec.
+    /// One-line summary from the spec (the operation name in words when it has none).
     pub fn summary(&self) -> &str {
-        self.op.summary.trim()
+        &self.summary
     }
     /// The runtime's description of the endpoint, for untyped [`Request`]s.
     pub fn endpoint(&self) -> &'static Endpoint {
@@ -249,8 +266,7 @@ impl OperationInfo {
     }
     /// The documented errors: `(status, code, message)`.
     pub fn errors(&self) -> Vec<(u16, &str, &str)> {
-        self.op
-            .errors
+        self.errors
             .iter()
             .map(|e| {
                 (
@@ -263,59 +279,16 @@ impl OperationInfo {
     }
 
     /// What the mock answers by default: the spec's example, or one synthesised from the
-    /// response fields; `None` for `response: none`.
+    /// response fields or type; `None` for `response: none`.
     pub fn example_response(&self) -> Option<Value> {
-        let spec::Response::Body(b) = &self.op.response else {
-            return None;
-        };
-        if let Some(v) = b
-            .example
-            .as_deref()
-            .and_then(|e| serde_json::from_str::<Value>(e).ok())
-        {
-            return Some(v);
-        }
-        Some(synth::object(self.spec(), &b.fields, true, 0))
+        example_response(self.spec(), &self.op)
     }
 
-    /// Parameters for a valid call of this operation, from the spec alone.
+    /// Parameters for a valid call of this operation, from the spec alone, encoded as each
+    /// parameter's `style` says (a `comma` query value joined, a `json` body field as its JSON
+    /// text, a `whole` body parameter as the body itself).
     pub fn example_request(&self) -> ExampleRequest {
-        use spec::Location as L;
-        let spec = self.spec();
-        let mut out = ExampleRequest {
-            path: Vec::new(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-        };
-        let mut body = serde_json::Map::new();
-        for (name, f) in &self.op.params {
-            let location = f.location.unwrap_or(L::Body);
-            if !(f.required || location == L::Path) {
-                continue;
-            }
-            let v = synth::field(spec, name, f, 0);
-            match location {
-                L::Path => out.path.push((name.clone(), synth::plain(&v))),
-                L::Query => {
-                    out.query
-                        .push((name.clone(), v, f.style == Some(spec::QueryStyle::Json)))
-                }
-                L::Header => out.headers.push((name.clone(), v)),
-                L::Body => {
-                    body.insert(name.clone(), v);
-                }
-            }
-        }
-        let has_body = self
-            .op
-            .params
-            .values()
-            .any(|f| f.location.unwrap_or(L::Body) == L::Body);
-        if has_body {
-            out.body = Some(Value::Object(body));
-        }
-        out
+        example_request(self.spec(), &self.op)
     }
 
     /// An untyped call of this operation on `client` with [`Self::example_request`]'s
@@ -353,8 +326,7 @@ impl OperationInfo {
     /// The code this operation documents for invalid parameters (`paramError`, `param.error`,
     /// `invalidParameter`, …), else `paramError`.
     pub(crate) fn param_error_code(&self) -> &str {
-        self.op
-            .errors
+        self.errors
             .iter()
             .filter(|e| e.status == 400)
             .map(|e| e.code.as_str())
@@ -364,4 +336,68 @@ impl OperationInfo {
             })
             .unwrap_or("paramError")
     }
+}
+
+/// [`OperationInfo::example_response`] of operation `op` of `spec`.
+pub(crate) fn example_response(spec: &SpecFile, op: &spec::Operation) -> Option<Value> {
+    let spec::Response::Body(b) = &op.response else {
+        return None;
+    };
+    if let Some(v) = b
+        .example
+        .as_deref()
+        .and_then(|e| serde_json::from_str::<Value>(e).ok())
+    {
+        return Some(v);
+    }
+    Some(match &b.ty {
+        Some(ty) => synth::field(spec, "answer", &spec::Field::of_type(ty), 0),
+        None => synth::object(spec, &b.fields, true, 0),
+    })
+}
+
+/// [`OperationInfo::example_request`] of operation `op` of `spec`.
+pub(crate) fn example_request(spec: &SpecFile, op: &spec::Operation) -> ExampleRequest {
+    use spec::{Location as L, Style};
+    let mut out = ExampleRequest {
+        path: Vec::new(),
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+    };
+    let mut body = serde_json::Map::new();
+    let mut whole = None;
+    for (name, f) in &op.params {
+        let location = f.location.unwrap_or(L::Body);
+        if !(f.required || location == L::Path) {
+            continue;
+        }
+        let v = synth::field(spec, name, f, 0);
+        match (location, f.style) {
+            (L::Path, _) => out.path.push((name.clone(), synth::plain(&v))),
+            (L::Query, Some(Style::Comma)) => {
+                let items = v.as_array().map(Vec::as_slice).unwrap_or_default();
+                let joined: Vec<String> = items.iter().map(synth::plain).collect();
+                out.query
+                    .push((name.clone(), Value::String(joined.join(",")), false))
+            }
+            (L::Query, style) => out
+                .query
+                .push((name.clone(), v, style == Some(Style::Json))),
+            (L::Header, _) => out.headers.push((name.clone(), v)),
+            (L::Body, Some(Style::Whole)) => whole = Some(v),
+            (L::Body, Some(Style::Json)) => {
+                body.insert(name.clone(), Value::String(v.to_string()));
+            }
+            (L::Body, _) => {
+                body.insert(name.clone(), v);
+            }
+        }
+    }
+    let fields = op
+        .params
+        .values()
+        .any(|f| f.location.unwrap_or(L::Body) == L::Body && f.style != Some(Style::Whole));
+    out.body = whole.or(fields.then_some(Value::Object(body)));
+    out
 }

@@ -137,23 +137,28 @@ fn clamp(n: f64, min: Option<f64>, max: Option<f64>) -> f64 {
     max.map_or(n, |m| n.min(m))
 }
 
-/// A documented value of model `model`: the first top-level response field of that type (or an
-/// array of it) in another operation's example answer.
+/// A documented value of model `model`: in another operation's example answer, the answer
+/// itself when its `type` is the model (or the first item of an array of it), or else the first
+/// top-level response field of that type (or an array of it).
 fn documented(spec: &SpecFile, model: &str) -> Option<Value> {
+    let pick = |ty: &str, v: &Value| match TypeExpr::parse(ty).ok()? {
+        TypeExpr::Named(n) if n == model => Some(v.clone()),
+        TypeExpr::Array(t) if *t == TypeExpr::Named(model.to_owned()) => v.get(0).cloned(),
+        _ => None,
+    };
     spec.operations.values().find_map(|op| {
         let Response::Body(b) = &op.response else {
             return None;
         };
         let example: Value = serde_json::from_str(b.example.as_deref()?).ok()?;
-        b.fields.iter().find_map(|(key, f)| {
-            let v = example.get(key)?;
-            match TypeExpr::parse(&f.ty).ok()? {
-                TypeExpr::Named(n) if n == model => Some(v.clone()),
-                TypeExpr::Array(t) if *t == TypeExpr::Named(model.to_owned()) => v.get(0).cloned(),
-                _ => None,
-            }
-            .filter(|v| super::validate::conforms(spec, model, v))
-        })
+        match &b.ty {
+            Some(ty) => pick(ty, &example),
+            None => b
+                .fields
+                .iter()
+                .find_map(|(key, f)| pick(&f.ty, example.get(key)?)),
+        }
+        .filter(|v| super::validate::conforms(spec, model, v))
     })
 }
 

@@ -2,7 +2,7 @@
 //! parameters, types, documented enum values and limits. The first problem found is reported, with
 //! a message that names the parameter (`option.withPermissionRole`, `workspaceIds[3]`).
 
-use dingtalk_openapi_codegen::spec::{Field, Location, Operation, QueryStyle, SpecFile};
+use dingtalk_openapi_codegen::spec::{Field, Location, Operation, SpecFile, Style};
 use dingtalk_openapi_codegen::types::TypeExpr;
 use serde_json::{Map, Value};
 
@@ -17,27 +17,32 @@ pub(crate) struct Incoming<'a> {
 /// `Ok` or the message of a DingTalk parameter error.
 pub(crate) fn validate(spec: &SpecFile, op: &Operation, req: &Incoming<'_>) -> Result<(), String> {
     let mut body_fields: Vec<(&String, &Field)> = Vec::new();
+    let mut whole = None;
     for (name, f) in &op.params {
         let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
-        let found = match f.location.unwrap_or(Location::Body) {
-            Location::Body => {
+        let found = match (f.location.unwrap_or(Location::Body), f.style) {
+            (Location::Body, Some(Style::Whole)) => {
+                whole = Some((name, f));
+                continue;
+            }
+            (Location::Body, _) => {
                 body_fields.push((name, f));
                 continue;
             }
-            Location::Path => lookup(req.path, name)
+            (Location::Path, _) => lookup(req.path, name)
                 .map(|raw| coerce(spec, name, &expr, raw))
                 .transpose()?,
-            Location::Header => lookup_header(req.headers, name)
+            (Location::Header, _) => lookup_header(req.headers, name)
                 .map(|raw| coerce(spec, name, &expr, raw))
                 .transpose()?,
             // One JSON string (`"a"`, `[1,2]`, `{…}`); a bare string is taken as it is.
-            Location::Query if f.style == Some(QueryStyle::Json) => lookup(req.query, name)
-                .map(|raw| match serde_json::from_str::<Value>(raw) {
-                    Ok(v) if v.is_string() || expr != TypeExpr::String => Ok(v),
-                    _ => coerce(spec, name, &expr, raw),
-                })
+            (Location::Query, Some(Style::Json)) => lookup(req.query, name)
+                .map(|raw| json_text(spec, name, &expr, raw))
                 .transpose()?,
-            Location::Query => query_value(spec, name, &expr, f, req.query)?,
+            (Location::Query, Some(Style::Comma)) => lookup(req.query, name)
+                .map(|raw| comma(spec, name, &expr, raw))
+                .transpose()?,
+            (Location::Query, _) => query_value(spec, name, &expr, f, req.query)?,
         };
         match found {
             None if f.required || f.location == Some(Location::Path) => return Err(missing(name)),
@@ -45,10 +50,13 @@ pub(crate) fn validate(spec: &SpecFile, op: &Operation, req: &Incoming<'_>) -> R
             Some(v) => check(spec, name, &expr, f, &v, true)?,
         }
     }
+    if let Some((name, f)) = whole {
+        return whole_body(spec, name, f, req.body);
+    }
     if body_fields.is_empty() {
         return Ok(());
     }
-    let body = if req.body.iter().all(u8::is_ascii_whitespace) {
+    let mut body = if req.body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
         match serde_json::from_slice(req.body) {
@@ -57,14 +65,69 @@ pub(crate) fn validate(spec: &SpecFile, op: &Operation, req: &Incoming<'_>) -> R
             Err(e) => return Err(format!("the request body is not valid JSON: {e}")),
         }
     };
+    // `style: json` fields hold the JSON text of their value: check the value.
+    for (name, f) in &body_fields {
+        if f.style != Some(Style::Json) {
+            continue;
+        }
+        match body.get(*name) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) => {
+                let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
+                let v = json_text(spec, name, &expr, text)?;
+                body.insert((*name).clone(), v);
+            }
+            Some(other) => {
+                return Err(format!(
+                    "{name} must be a string holding JSON text, got {other}"
+                ))
+            }
+        }
+    }
     check_fields(spec, "", body_fields, &body)
+}
+
+/// A value sent as JSON text (`style: json`); text that is not JSON is taken as a string.
+fn json_text(spec: &SpecFile, name: &str, expr: &TypeExpr, raw: &str) -> Result<Value, String> {
+    match serde_json::from_str::<Value>(raw) {
+        Ok(v) if v.is_string() || *expr != TypeExpr::String => Ok(v),
+        _ => coerce(spec, name, expr, raw),
+    }
+}
+
+/// An array sent joined by commas (`style: comma`): `a,b,c`; empty text is an empty array.
+fn comma(spec: &SpecFile, name: &str, expr: &TypeExpr, raw: &str) -> Result<Value, String> {
+    let TypeExpr::Array(item) = expr else {
+        return coerce(spec, name, expr, raw);
+    };
+    if raw.is_empty() {
+        return Ok(Value::Array(Vec::new()));
+    }
+    raw.split(',')
+        .enumerate()
+        .map(|(i, v)| coerce(spec, &format!("{name}[{}]", i + 1), item, v))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
+}
+
+/// The body that is one parameter's value (`style: whole`): any JSON of its type.
+fn whole_body(spec: &SpecFile, name: &str, f: &Field, body: &[u8]) -> Result<(), String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return if f.required {
+            Err(missing(name))
+        } else {
+            Ok(())
+        };
+    }
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| format!("the request body is not valid JSON: {e}"))?;
+    let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
+    check(spec, name, &expr, f, &v, true)
 }
 
 /// Whether `v` is a valid value of model `model` (required fields, types, enums, limits).
 pub(crate) fn conforms(spec: &SpecFile, model: &str, v: &Value) -> bool {
-    let Ok(f) = serde_json::from_value::<Field>(serde_json::json!({ "type": model })) else {
-        return false;
-    };
+    let f = Field::of_type(model);
     check(spec, model, &TypeExpr::Named(model.to_owned()), &f, v, true).is_ok()
 }
 
@@ -535,5 +598,200 @@ operations:
         );
         fails(run(&[], &[], "[1]"), &["JSON object"]);
         fails(run(&[], &[], "{nope"), &["not valid JSON"]);
+    }
+
+    /// The newer constructs: `style: comma|json|whole` and `response: { type: … }`.
+    const STYLES: &str = r#"
+service: demo
+version: "1.0"
+title: Demo
+base_url: https://api.dingtalk.io
+models:
+  Kind: { enum: { RED: Red., BLUE: Blue. } }
+  Tag:
+    fields:
+      name: { type: string, required: true, max_length: 5 }
+operations:
+  Scale:
+    method: GET
+    path: /v1.0/demo/scale
+    params:
+      ids: { in: query, type: array<int32>, style: comma, required: true, max_items: 3 }
+      kinds: { in: query, type: array<Kind>, style: comma }
+    response: { type: boolean }
+  Settings:
+    method: POST
+    path: /v1.0/demo/settings
+    idempotent: true
+    params:
+      ids: { in: body, type: array<int64>, style: json, required: true }
+      opts: { in: body, type: "map<string, int32>", style: json }
+      name: { in: body, type: string }
+    response: { type: any }
+  Tags:
+    method: POST
+    path: /v1.0/demo/tags
+    idempotent: false
+    params:
+      tags: { in: body, type: array<Tag>, style: whole, required: true, min_items: 1 }
+    response: { type: Tag }
+  Labels:
+    method: POST
+    path: /v1.0/demo/labels
+    idempotent: false
+    params:
+      labels: { in: body, type: array<string>, style: whole }
+    response: { type: "map<string, array<Kind>>" }
+"#;
+
+    fn styles() -> SpecFile {
+        dingtalk_openapi_codegen::load(dingtalk_openapi_codegen::Input {
+            name: "styles.yaml",
+            source: STYLES,
+        })
+        .expect("styles spec loads")
+    }
+
+    type Untyped = crate::runtime::Request<Value, super::super::UntypedError>;
+
+    /// Checks what the runtime would send for `op`: its query pairs and body.
+    fn sent(spec: &SpecFile, op: &str, req: Untyped) -> Result<(), String> {
+        let body = req
+            .body()
+            .map(|b| serde_json::to_vec(b).unwrap())
+            .unwrap_or_default();
+        let incoming = Incoming {
+            path: &[],
+            query: req.query_pairs(),
+            headers: &[],
+            body: &body,
+        };
+        validate(spec, &spec.operations[op], &incoming)
+    }
+
+    fn raw(spec: &SpecFile, op: &str, query: &[(&str, &str)], body: &str) -> Result<(), String> {
+        let query: Vec<(String, String)> = query
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let incoming = Incoming {
+            path: &[],
+            query: &query,
+            headers: &[],
+            body: body.as_bytes(),
+        };
+        validate(spec, &spec.operations[op], &incoming)
+    }
+
+    fn request() -> Untyped {
+        static EP: crate::runtime::Endpoint = crate::runtime::Endpoint {
+            service: "demo_1.0",
+            operation: "Demo",
+            method: crate::runtime::Method::Post,
+            path: "/v1.0/demo",
+            base_url: "http://127.0.0.1:9",
+            idempotent: true,
+            auth: true,
+            response_body: true,
+            object_answer: true,
+        };
+        let client = crate::runtime::Client::new(crate::AccessToken::new("t"));
+        crate::runtime::Request::new(&client, &EP)
+    }
+
+    #[test]
+    fn what_the_runtime_sends_in_each_style_passes() {
+        let spec = styles();
+        let scale = request()
+            .query_comma("ids", &[1, 2, 3])
+            .query_comma("kinds", &["RED", "BLUE"]);
+        sent(&spec, "Scale", scale).unwrap();
+        let settings = request()
+            .field_json("ids", &[1, 2])
+            .field_json("opts", &serde_json::json!({"a": 1}))
+            .field("name", "n");
+        sent(&spec, "Settings", settings).unwrap();
+        let tags = request().json(&serde_json::json!([{"name": "a"}, {"name": "b"}]));
+        sent(&spec, "Tags", tags).unwrap();
+        sent(&spec, "Labels", request()).unwrap();
+        sent(&spec, "Labels", request().json(&["x"])).unwrap();
+    }
+
+    #[test]
+    fn each_style_is_checked_item_by_item() {
+        let spec = styles();
+        fails(
+            raw(&spec, "Scale", &[("ids", "1,x")], ""),
+            &["ids[2]", "32-bit"],
+        );
+        fails(
+            raw(&spec, "Scale", &[("ids", "1,2,3,4")], ""),
+            &["ids", "4 items", "maximum is 3"],
+        );
+        fails(
+            raw(&spec, "Scale", &[("ids", "1"), ("kinds", "RED,GREEN")], ""),
+            &["kinds[2]", "GREEN"],
+        );
+        fails(raw(&spec, "Scale", &[], ""), &["ids is mandatory"]);
+        fails(
+            raw(&spec, "Settings", &[], r#"{"ids":[1,2]}"#),
+            &["ids", "string holding JSON text"],
+        );
+        fails(
+            raw(&spec, "Settings", &[], r#"{"ids":"[1,\"x\"]"}"#),
+            &["ids[2]", "64-bit"],
+        );
+        fails(
+            raw(
+                &spec,
+                "Settings",
+                &[],
+                r#"{"ids":"[1]","opts":"{\"a\":\"b\"}"}"#,
+            ),
+            &["opts.a"],
+        );
+        fails(
+            raw(&spec, "Settings", &[], r#"{"name":"n"}"#),
+            &["ids is mandatory"],
+        );
+        fails(raw(&spec, "Tags", &[], "{}"), &["tags", "JSON array"]);
+        fails(raw(&spec, "Tags", &[], "[]"), &["tags", "minimum is 1"]);
+        fails(
+            raw(&spec, "Tags", &[], r#"[{"name":"toolong"}]"#),
+            &["tags[1].name", "maximum length is 5"],
+        );
+        fails(raw(&spec, "Tags", &[], ""), &["tags is mandatory"]);
+        fails(raw(&spec, "Labels", &[], "[1]"), &["labels[1]", "a string"]);
+    }
+
+    #[test]
+    fn synthesised_requests_pass_and_answers_follow_the_response_type() {
+        use super::super::registry::{example_request, example_response};
+        let spec = styles();
+        for (name, op) in &spec.operations {
+            let ex = example_request(&spec, op);
+            let mut req = request();
+            for (k, v, json) in &ex.query {
+                req = if *json {
+                    req.query_json(k, v)
+                } else {
+                    req.query(k, v)
+                };
+            }
+            if let Some(b) = &ex.body {
+                req = req.json(b);
+            }
+            sent(&spec, name, req).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let answer = |op: &str| example_response(&spec, &spec.operations[op]).unwrap();
+        assert_eq!(answer("Scale"), serde_json::json!(true));
+        assert!(answer("Settings").is_object(), "any: an empty object");
+        assert!(
+            conforms(&spec, "Tag", &answer("Tags")),
+            "{}",
+            answer("Tags")
+        );
+        let labels = answer("Labels");
+        assert_eq!(labels["key1"], serde_json::json!(["RED"]), "{labels}");
     }
 }

@@ -14,6 +14,7 @@ mod redact;
 mod request;
 mod retry;
 mod time;
+mod undocumented;
 
 pub use auth::{AccessToken, BoxFuture, Secret, TokenError, TokenErrorKind, TokenProvider};
 pub use client::{Client, ClientBuilder, ConfigError};
@@ -33,5 +34,6 @@ pub type Result<O, E> = std::result::Result<O, Error<E>>;
 pub use retry::RetryPolicy;
 /// Free-form JSON, for fields typed `any` in the spec.
 pub use serde_json::Value;
+pub use undocumented::UndocumentedCode;
 
 include!(concat!(env!("OUT_DIR"), "/specs.rs"));
