@@ -68,7 +68,7 @@ impl Examples {
 }
 
 /// The example of `class`'s field `wire`, if it fits `ty`: a plain ASCII string of at most
-/// [`MAX_LEN`] characters (text in other scripts is too often a sentence, not a value), an
+/// 120 characters (text in other scripts is too often a sentence, not a value), an
 /// integer, a number or a boolean. Arrays, objects and free-form JSON get none.
 pub fn typed(
     examples: Option<&ModuleExamples>,
