@@ -1,105 +1,17 @@
-//! Access tokens: a redacting wrapper and the provider abstraction the client asks for them.
+//! Why an access token could not be obtained.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
-use super::client::Client;
-
-/// A boxed future, as returned by [`TokenProvider::token`].
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// A DingTalk access token. Its `Debug` and `Display` never show the value.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(String);
-
-impl AccessToken {
-    /// Wraps a token obtained from DingTalk.
-    pub fn new(token: impl Into<String>) -> Self {
-        AccessToken(token.into())
-    }
-
-    /// The raw token, for the `x-acs-dingtalk-access-token` header. Do not log it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessToken(<redacted>)")
-    }
-}
-
-impl fmt::Display for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl From<Secret> for AccessToken {
-    fn from(secret: Secret) -> Self {
-        AccessToken(secret.0)
-    }
-}
-
-/// A credential or token (app secret, suite ticket, access token in a response): generated for
-/// every spec field marked `secret: true`. Serialized as the plain string; `Debug` and `Display`
-/// never show it, and a request that carries it removes it from its errors and logs.
-#[derive(Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl serde::Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // A request serializing its parameters learns its secrets here (see `redact::noting`).
-        super::redact::note(&self.0);
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The raw value, to send it. Do not log it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Secret(value)
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(value: &str) -> Self {
-        Secret(value.to_owned())
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+use super::classify::{self, ErrorClass};
 
 /// Why an access token could not be obtained. `Display` and `Debug` never contain a secret.
 #[derive(Debug, Clone)]
 pub struct TokenError {
     kind: TokenErrorKind,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    /// The token endpoint's failure, classified once.
+    class: ErrorClass,
 }
 
 /// What went wrong while obtaining an access token.
@@ -147,7 +59,26 @@ pub enum TokenErrorKind {
 impl TokenError {
     /// An error of this kind.
     pub fn new(kind: TokenErrorKind) -> Self {
-        TokenError { kind, source: None }
+        let class = match &kind {
+            TokenErrorKind::Api { status, code, .. } => classify::answer(*status, Some(code)),
+            TokenErrorKind::InvalidResponse { status, .. } => classify::answer(*status, None),
+            TokenErrorKind::Timeout { .. } | TokenErrorKind::Connect { .. } => {
+                ErrorClass::Transient
+            }
+            TokenErrorKind::Other { .. } => ErrorClass::Configuration,
+        };
+        TokenError {
+            kind,
+            source: None,
+            class,
+        }
+    }
+
+    /// The same error, of the class of the failure it was made from (a ban, a redirect, a
+    /// connection that was never made: its kind alone does not say).
+    pub(crate) fn of_class(mut self, class: ErrorClass) -> Self {
+        self.class = class;
+        self
     }
 
     /// A failure described by `message`, for custom providers. Never put a secret in it.
@@ -203,46 +134,34 @@ impl TokenError {
         }
     }
 
-    /// Removes the secrets `redactor` knows from every text of the error.
-    pub(crate) fn redact(&mut self, redactor: &super::redact::Redactor) {
+    /// Every text of the error, to remove secrets from.
+    pub(crate) fn texts_mut(&mut self) -> Vec<&mut String> {
         match &mut self.kind {
             TokenErrorKind::Api {
                 code,
                 message,
                 request_id,
                 ..
-            } => {
-                redactor.clean(code);
-                redactor.clean(message);
-                if let Some(id) = request_id {
-                    redactor.clean(id);
-                }
-            }
+            } => [code, message].into_iter().chain(request_id).collect(),
             TokenErrorKind::InvalidResponse {
                 reason, request_id, ..
-            } => {
-                redactor.clean(reason);
-                if let Some(id) = request_id {
-                    redactor.clean(id);
-                }
-            }
+            } => std::iter::once(reason).chain(request_id).collect(),
             TokenErrorKind::Timeout { message }
             | TokenErrorKind::Connect { message }
-            | TokenErrorKind::Other { message } => redactor.clean(message),
+            | TokenErrorKind::Other { message } => vec![message],
         }
+    }
+
+    /// What kind of failure the token endpoint's was (a custom provider's own failure is
+    /// [`ErrorClass::Configuration`]).
+    pub fn class(&self) -> ErrorClass {
+        self.class
     }
 
     /// Whether asking again later may succeed (throttling, server errors, timeouts, connection
     /// failures); wrong credentials are not.
     pub fn is_retryable(&self) -> bool {
-        match &self.kind {
-            TokenErrorKind::Api { status, code, .. } => {
-                super::retry::is_retryable_answer(*status, code)
-            }
-            TokenErrorKind::InvalidResponse { status, .. } => *status >= 500 || *status == 429,
-            TokenErrorKind::Timeout { .. } | TokenErrorKind::Connect { .. } => true,
-            TokenErrorKind::Other { .. } => false,
-        }
+        self.class.is_retryable()
     }
 }
 
@@ -294,62 +213,9 @@ impl std::error::Error for TokenError {
     }
 }
 
-/// Supplies the access token for each authenticated call.
-///
-/// [`AccessToken`] itself is a provider of a fixed token. Implement this trait to fetch and
-/// cache tokens your own way.
-pub trait TokenProvider: Send + Sync + 'static {
-    /// The token to send now. `client` is the client making the call (same host, timeouts and
-    /// retries), for providers that fetch tokens from DingTalk's anonymous token endpoints.
-    fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
-
-    /// Called when DingTalk rejected `token` as invalid or expired (HTTP 401,
-    /// `InvalidAuthentication`). Forget exactly this token (not a newer one another task fetched
-    /// meanwhile), and return whether the next [`Self::token`] may give a different one: only
-    /// then does the client repeat the call, once, with it.
-    ///
-    /// The default forgets nothing and returns `false`, as for a fixed [`AccessToken`]: the
-    /// rejection is returned at once instead of sending the same token again.
-    fn invalidate(&self, token: &AccessToken) -> bool {
-        let _ = token;
-        false
-    }
-}
-
-/// Whether `token` can be sent as the access-token header: not empty, and only characters a
-/// header carries (a token with a line break or non-ASCII could never be sent).
-pub(crate) fn is_sendable(token: &str) -> bool {
-    !token.is_empty() && reqwest::header::HeaderValue::from_str(token).is_ok()
-}
-
-impl TokenProvider for AccessToken {
-    fn token<'a>(&'a self, _client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        let token = self.clone();
-        Box::pin(async move { Ok(token) })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn token_is_never_printed() {
-        let t = AccessToken::new("s3cr3t-token");
-        assert!(!format!("{t:?}").contains("s3cr3t"));
-        assert!(!format!("{t}").contains("s3cr3t"));
-        assert_eq!(t.expose(), "s3cr3t-token");
-    }
-
-    #[test]
-    fn secret_is_never_printed_but_serialized_as_is() {
-        let s = Secret::from("app-s3cr3t");
-        assert!(!format!("{s:?} {s}").contains("s3cr3t"));
-        assert_eq!(serde_json::to_string(&s).unwrap(), "\"app-s3cr3t\"");
-        let back: Secret = serde_json::from_str("\"x\"").unwrap();
-        assert_eq!(back, Secret::new("x"));
-        assert_eq!(AccessToken::from(back).expose(), "x");
-    }
 
     #[test]
     fn token_errors_say_what_the_endpoint_said() {

@@ -1,18 +1,23 @@
-//! The operations the mock serves, read once from the embedded spec ([`crate::runtime::SPECS`]).
+//! The operations the mock serves, read once per SDK from the spec text it hands over
+//! ([`Sdk::specs`]).
 
-use std::sync::OnceLock;
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use dingtalk_openapi_codegen::spec::{self, Auth, SpecFile};
 use dingtalk_openapi_codegen::Input;
+use dingtalk_openapi_runtime::{Client, Endpoint, ErrorKind, Method, Request};
 use serde_json::Value;
 
 use super::synth;
-use crate::runtime::{Client, Endpoint, ErrorKind, Method, Request};
+use super::Sdk;
 
 /// One operation of the embedded spec, as the mock serves it.
 #[derive(Debug)]
 pub struct OperationInfo {
-    pub(crate) service: usize,
+    /// The spec file it is described in.
+    pub(crate) spec: &'static SpecFile,
     pub(crate) op: spec::Operation,
     pub(crate) name: &'static str,
     pub(crate) module: &'static str,
@@ -33,15 +38,14 @@ pub(crate) enum Segment {
     Param(String),
 }
 
-/// Every enabled service version's spec, parsed.
+/// Every operation of an SDK's spec files, parsed.
 #[derive(Debug)]
 pub(crate) struct Registry {
-    pub(crate) specs: Vec<SpecFile>,
     pub(crate) ops: Vec<OperationInfo>,
 }
 
 fn leak(s: String) -> &'static str {
-    // Built once per process (a `OnceLock`), so these few strings are not a growing leak.
+    // Built once per SDK and process (see `of`), so these few strings are not a growing leak.
     Box::leak(s.into_boxed_str())
 }
 
@@ -56,59 +60,23 @@ fn method(m: &str) -> Method {
 }
 
 impl Registry {
-    fn load() -> Result<Registry, String> {
-        let mut specs = Vec::new();
+    /// Parses `(file name, YAML text)` of each spec file.
+    fn load(specs: &[(&str, &str)]) -> Result<Registry, String> {
         let mut ops = Vec::new();
-        for (name, source) in crate::runtime::SPECS {
+        for (name, source) in specs {
             let input = Input { name, source };
-            // The build script already checked these; a failure here means a mismatched build.
+            // The SDK's build script already checked these; a failure here means a mismatched
+            // build, or a spec folder given to the binary that does not check.
             dingtalk_openapi_codegen::compile(&[input]).map_err(|d| d.to_string())?;
             let file = dingtalk_openapi_codegen::load(input).map_err(|d| d.to_string())?;
-            let service = specs.len();
-            let module = leak(file.module());
-            let product = leak(file.service.clone());
-            let version = leak(file.version.clone());
-            let svc_name = leak(format!("{}_{}", file.service, file.version));
-            let base_url = leak(file.base_url.clone());
-            for (op_name, op) in &file.operations {
-                let m = method(&op.method);
-                let endpoint: &'static Endpoint = Box::leak(Box::new(Endpoint {
-                    service: svc_name,
-                    operation: leak(op_name.clone()),
-                    method: m,
-                    path: leak(op.path.clone()),
-                    base_url,
-                    idempotent: op.idempotent.unwrap_or(m == Method::Get),
-                    auth: op.auth != Some(Auth::None),
-                    response_body: matches!(op.response, spec::Response::Body(_)),
-                    object_answer: object_answer(&file, &op.response),
-                }));
-                let segments = op
-                    .path
-                    .split('/')
-                    .map(
-                        |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                            Some(p) => Segment::Param(p.to_owned()),
-                            None => Segment::Literal(s.to_owned()),
-                        },
-                    )
-                    .collect();
-                ops.push(OperationInfo {
-                    service,
-                    op: op.clone(),
-                    name: endpoint.operation,
-                    module,
-                    product,
-                    version,
-                    endpoint,
-                    segments,
-                    summary: op.summary(op_name),
-                    errors: file.errors_of(op).into_iter().cloned().collect(),
-                });
-            }
-            specs.push(file);
+            let file: &'static SpecFile = Box::leak(Box::new(file));
+            ops.extend(
+                file.operations
+                    .iter()
+                    .map(|(name, op)| operation(file, name, op)),
+            );
         }
-        Ok(Registry { specs, ops })
+        Ok(Registry { ops })
     }
 
     /// The operation `name` of service `service` (product code `wiki`, module `wiki_2_0` or
@@ -168,6 +136,44 @@ impl Registry {
     }
 }
 
+/// The operation `name` of `file`, as the mock serves it.
+fn operation(file: &'static SpecFile, name: &str, op: &spec::Operation) -> OperationInfo {
+    let m = method(&op.method);
+    let endpoint: &'static Endpoint = Box::leak(Box::new(Endpoint {
+        service: leak(format!("{}_{}", file.service, file.version)),
+        operation: leak(name.to_owned()),
+        method: m,
+        path: leak(op.path.clone()),
+        base_url: leak(file.base_url.clone()),
+        idempotent: op.idempotent.unwrap_or(m == Method::Get),
+        auth: op.auth != Some(Auth::None),
+        response_body: matches!(op.response, spec::Response::Body(_)),
+        object_answer: object_answer(file, &op.response),
+    }));
+    let segments = op
+        .path
+        .split('/')
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(p) => Segment::Param(p.to_owned()),
+                None => Segment::Literal(s.to_owned()),
+            },
+        )
+        .collect();
+    OperationInfo {
+        spec: file,
+        op: op.clone(),
+        name: endpoint.operation,
+        module: leak(file.module()),
+        product: leak(file.service.clone()),
+        version: leak(file.version.clone()),
+        endpoint,
+        segments,
+        summary: op.summary(name),
+        errors: file.errors_of(op).into_iter().cloned().collect(),
+    }
+}
+
 /// Whether a 2xx answer is a JSON object: `fields`, a map, or a model with fields.
 fn object_answer(file: &SpecFile, response: &spec::Response) -> bool {
     use dingtalk_openapi_codegen::types::TypeExpr;
@@ -183,23 +189,27 @@ fn object_answer(file: &SpecFile, response: &spec::Response) -> bool {
     }
 }
 
-/// The parsed embedded spec, or why it could not be read.
-pub(crate) fn registry() -> Result<&'static Registry, String> {
-    static REGISTRY: OnceLock<Result<Registry, String>> = OnceLock::new();
-    REGISTRY
-        .get_or_init(Registry::load)
-        .as_ref()
-        .map_err(Clone::clone)
+/// The parsed spec of SDK `S`, or why it could not be read; parsed once per process.
+pub(crate) fn of<S: Sdk>() -> Result<&'static Registry, String> {
+    type Loaded = Result<&'static Registry, String>;
+    static REGISTRIES: Mutex<Option<HashMap<TypeId, Loaded>>> = Mutex::new(None);
+    let mut registries = REGISTRIES.lock().unwrap_or_else(|e| e.into_inner());
+    let registries = registries.get_or_insert_with(HashMap::new);
+    let loaded = registries.entry(TypeId::of::<S>()).or_insert_with(|| {
+        let registry = Registry::load(S::specs())?;
+        Ok(Box::leak(Box::new(registry)))
+    });
+    loaded.clone()
 }
 
-/// Every operation of the enabled services, in spec order (services by file name).
+/// Every operation that SDK `S` serves, in spec order (services by file name).
 ///
 /// # Panics
-/// If the embedded spec does not load, which the build script rules out.
-pub fn operations() -> &'static [OperationInfo] {
-    match registry() {
+/// If its spec does not load (an SDK's build script rules that out).
+pub fn operations<S: Sdk>() -> &'static [OperationInfo] {
+    match of::<S>() {
         Ok(r) => &r.ops,
-        Err(e) => panic!("the embedded spec does not load: {e}"),
+        Err(e) => panic!("the spec does not load: {e}"),
     }
 }
 
@@ -293,7 +303,7 @@ impl OperationInfo {
 
     /// An untyped call of this operation on `client` with [`Self::example_request`]'s
     /// parameters, decoded as JSON (`null` for operations without a response body).
-    pub fn untyped_request(&self, client: &Client) -> Request<Value, UntypedError> {
+    pub fn untyped_request(&self, client: &impl AsRef<Client>) -> Request<Value, UntypedError> {
         let ex = self.example_request();
         let mut req = Request::new(client, self.endpoint());
         for (name, value) in &ex.path {
@@ -316,7 +326,7 @@ impl OperationInfo {
     }
 
     pub(crate) fn spec(&self) -> &'static SpecFile {
-        &registry().expect("loaded").specs[self.service]
+        self.spec
     }
 
     fn matches_service(&self, s: &str) -> bool {

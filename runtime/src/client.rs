@@ -1,26 +1,67 @@
-//! The client: shared HTTP connection pool, configuration and token provider.
+//! The client (shared HTTP connection pool, configuration, token source) and its builder.
 
 use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::auth::TokenProvider;
 use super::limit::{Limiter, RateLimit};
 use super::retry::RetryPolicy;
+use super::secret::AccessToken;
+use super::token_error::TokenError;
 
-/// A DingTalk API client. Cheap to clone; clones share connections and configuration.
+/// A boxed future, as returned by [`TokenSource::token`] (and the SDK's `TokenProvider::token`).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where a [`Client`] gets the access token of each authenticated call.
 ///
-/// Operations are reached through one accessor per service version, e.g. `client.wiki_2_0()`.
+/// The SDK's `TokenProvider` (implemented by its credentials, by [`AccessToken`] and by your
+/// own providers) is adapted to this trait by the SDK's `Client`: implement that one. This one
+/// hands the runtime's client, which the SDK's `TokenProvider` sees as the SDK's.
+pub trait TokenSource: Send + Sync + 'static {
+    /// The token to send now; `client` is the client making the call.
+    fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+
+    /// DingTalk rejected `token`: forget exactly it, and say whether the next [`Self::token`]
+    /// may give another one (only then is the call repeated, once). The default forgets
+    /// nothing and returns `false`.
+    fn invalidate(&self, token: &AccessToken) -> bool {
+        let _ = token;
+        false
+    }
+}
+
+/// A fixed token: always the same, never refreshed.
+impl TokenSource for AccessToken {
+    fn token<'a>(&'a self, _client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        let token = self.clone();
+        Box::pin(async move { Ok(token) })
+    }
+}
+
+/// A DingTalk API client without the services: what the runtime sends calls through. Cheap to
+/// clone; clones share connections and configuration.
+///
+/// The SDK's `Client` wraps it and adds one accessor per service version
+/// (`client.wiki_2_0()`); untyped [`Request`](super::Request)s take either.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+}
+
+impl AsRef<Client> for Client {
+    fn as_ref(&self) -> &Client {
+        self
+    }
 }
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     /// Overrides every operation's default host when set (e.g. `https://api.dingtalk.com`).
     pub(crate) base_url: Option<String>,
-    pub(crate) tokens: Arc<dyn TokenProvider>,
+    pub(crate) tokens: Arc<dyn TokenSource>,
     /// Validated once, when the client is built.
     pub(crate) user_agent: reqwest::header::HeaderValue,
     pub(crate) attempt_timeout: Option<Duration>,
@@ -41,13 +82,12 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client with default settings that authenticates with `tokens`
-    /// (an [`AccessToken`](super::AccessToken) or any [`TokenProvider`]).
+    /// A client with default settings that authenticates with `tokens`.
     ///
     /// # Panics
     /// Only if the TLS backend cannot initialise, as `reqwest::Client::new` does (the default
     /// settings are valid; [`ClientBuilder::build`] returns that failure instead).
-    pub fn new(tokens: impl TokenProvider) -> Self {
+    pub fn new(tokens: impl TokenSource) -> Self {
         match Client::builder(tokens).build() {
             Ok(client) => client,
             Err(e) => panic!("{e}"),
@@ -55,7 +95,40 @@ impl Client {
     }
 
     /// Starts configuring a client.
-    pub fn builder(tokens: impl TokenProvider) -> ClientBuilder {
+    pub fn builder(tokens: impl TokenSource) -> ClientBuilder {
+        ClientBuilder::new(tokens)
+    }
+}
+
+/// Configures a client: this crate's [`Client`], or `C`, a client that wraps it (the SDK's
+/// `Client`, whose `builder` returns a `ClientBuilder<Client>` of its own).
+#[must_use]
+pub struct ClientBuilder<C = Client> {
+    tokens: Arc<dyn TokenSource>,
+    base_url: Option<String>,
+    http: Option<reqwest::Client>,
+    user_agent: Option<String>,
+    connect_timeout: Duration,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+    rate_limit: RateLimit,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("tokens", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// Starts configuring a client that authenticates with `tokens`, with default settings.
+    pub fn new(tokens: impl TokenSource) -> Self {
         ClientBuilder {
             tokens: Arc::new(tokens),
             base_url: None,
@@ -67,35 +140,10 @@ impl Client {
             retry: RetryPolicy::default(),
             max_response_bytes: 16 * 1024 * 1024,
             rate_limit: RateLimit::default(),
+            client: PhantomData,
         }
     }
-}
 
-/// Configures a [`Client`].
-#[must_use]
-pub struct ClientBuilder {
-    tokens: Arc<dyn TokenProvider>,
-    base_url: Option<String>,
-    http: Option<reqwest::Client>,
-    user_agent: Option<String>,
-    connect_timeout: Duration,
-    attempt_timeout: Option<Duration>,
-    operation_timeout: Option<Duration>,
-    retry: RetryPolicy,
-    max_response_bytes: usize,
-    rate_limit: RateLimit,
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("tokens", &"<redacted>")
-            .finish_non_exhaustive()
-    }
-}
-
-impl ClientBuilder {
     /// Sends every call to this host instead of the spec's (e.g. `https://api.dingtalk.com` for
     /// mainland tenants, or a mock server). A trailing slash is ignored; a path is kept as a
     /// prefix. Checked by [`Self::build`]: `http` or `https`, a host, no query or fragment.
@@ -170,7 +218,10 @@ impl ClientBuilder {
     /// # Errors
     /// A base URL without an `http`/`https` scheme or a host, or with a query or fragment; a
     /// user agent a header cannot carry; an HTTP client that cannot be built (TLS backend).
-    pub fn build(self) -> Result<Client, ConfigError> {
+    pub fn build(self) -> Result<C, ConfigError>
+    where
+        C: From<Client>,
+    {
         let base_url = self.base_url.map(check_base_url).transpose()?;
         let user_agent = match self.user_agent {
             Some(ua) => reqwest::header::HeaderValue::try_from(ua.as_str())
@@ -189,7 +240,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(ConfigError::HttpClient)?,
         };
-        Ok(Client {
+        let client = Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -201,7 +252,8 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 limiter: Limiter::new(self.rate_limit),
             }),
-        })
+        };
+        Ok(C::from(client))
     }
 }
 

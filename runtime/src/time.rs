@@ -8,8 +8,6 @@ use std::time::{Duration, Instant};
 pub(crate) const FOREVER: Duration = Duration::from_secs(86_400 * 365 * 30);
 
 /// `at + d`, or as far as `Instant` safely goes when that overflows.
-// The token caches (feature `oauth2_1_0`) use it.
-#[cfg_attr(not(feature = "oauth2_1_0"), allow(dead_code))]
 pub(crate) fn saturating_add(at: Instant, d: Duration) -> Instant {
     at.checked_add(d)
         .or_else(|| at.checked_add(FOREVER))

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use super::auth::TokenError;
+use super::classify::ErrorClass;
+use super::token_error::TokenError;
 
 /// The documented error codes of one operation (generated per operation).
 ///
@@ -10,6 +11,7 @@ use super::auth::TokenError;
 /// `Unknown(String)` variant, so no code is lost.
 pub trait ErrorKind: fmt::Debug + Clone + Send + Sync + 'static {
     /// The kind of an error code as the server sent it.
+    #[doc(hidden)]
     fn from_code(code: &str) -> Self;
 }
 
@@ -45,6 +47,8 @@ pub struct ApiError<E> {
     pub(crate) request_id: Option<String>,
     pub(crate) body: String,
     pub(crate) attempts: u32,
+    /// From the status and the code, when the answer was decoded.
+    pub(crate) class: ErrorClass,
 }
 
 impl<E> ApiError<E> {
@@ -91,16 +95,37 @@ impl<E> fmt::Display for ApiError<E> {
 /// An answer that is not what the API documents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidResponse {
+    pub(crate) status: u16,
+    pub(crate) reason: String,
+    pub(crate) snippet: String,
+    pub(crate) request_id: Option<String>,
+    pub(crate) attempts: u32,
+    /// From the status, or [`ErrorClass::Ban`] for DingTalk's IP ban.
+    pub(crate) class: ErrorClass,
+}
+
+impl InvalidResponse {
     /// HTTP status.
-    pub status: u16,
+    pub fn status(&self) -> u16 {
+        self.status
+    }
     /// What was wrong with it.
-    pub reason: String,
-    /// The start of the body, for diagnosis (at most 256 characters, secrets removed).
-    pub snippet: String,
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+    /// The start of the body, for diagnosis (at most 256 characters, secrets removed; empty for
+    /// a token endpoint's answer, which may hold a token).
+    pub fn snippet(&self) -> &str {
+        &self.snippet
+    }
     /// DingTalk's request id, when the header carried one.
-    pub request_id: Option<String>,
-    /// Attempts made.
-    pub attempts: u32,
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// Attempts made, the first included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 impl fmt::Display for InvalidResponse {
@@ -121,19 +146,37 @@ impl fmt::Display for InvalidResponse {
 /// requested (a caller-supplied HTTP client followed a redirect) and was not decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectError {
+    pub(crate) status: u16,
+    pub(crate) location: Option<String>,
+    pub(crate) followed: bool,
+    pub(crate) request_id: Option<String>,
+    pub(crate) attempts: u32,
+}
+
+impl RedirectError {
     /// HTTP status: the redirect's, or the final answer's when the HTTP client followed it.
-    pub status: u16,
+    pub fn status(&self) -> u16 {
+        self.status
+    }
     /// Where it pointed, as `scheme://host:port` only (never its path or query); `None` when
     /// there was no usable `Location`.
-    pub location: Option<String>,
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
     /// Whether the HTTP client followed the redirect (a client given to
     /// [`ClientBuilder::http_client`](super::ClientBuilder::http_client) without
-    /// `redirect::Policy::none()`): the request then reached `location`.
-    pub followed: bool,
+    /// `redirect::Policy::none()`): the request then reached [`Self::location`].
+    pub fn followed(&self) -> bool {
+        self.followed
+    }
     /// DingTalk's request id, when the header carried one.
-    pub request_id: Option<String>,
-    /// Attempts made.
-    pub attempts: u32,
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// Attempts made, the first included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 impl fmt::Display for RedirectError {
@@ -155,17 +198,54 @@ impl fmt::Display for RedirectError {
     }
 }
 
-/// A failure below HTTP: connection, timeout, broken body.
+/// A failure below HTTP: connection, timeout, broken body. The underlying error, when there is
+/// one, is its [`source`](std::error::Error::source).
 #[derive(Debug)]
 pub struct TransportError {
+    pub(crate) message: String,
+    pub(crate) attempts: u32,
+    /// [`ErrorClass::Unreachable`] when the request certainly did not reach the server, else
+    /// [`ErrorClass::Transient`].
+    pub(crate) class: ErrorClass,
+    pub(crate) source: Option<reqwest::Error>,
+}
+
+impl TransportError {
+    /// Classifies a failure of the HTTP client (`attempts` made so far).
+    pub(crate) fn from_http(e: reqwest::Error, attempts: u32) -> Self {
+        let message = if e.is_timeout() {
+            "no answer in time"
+        } else if e.is_connect() {
+            "could not connect"
+        } else {
+            "the connection failed"
+        };
+        TransportError {
+            message: message.to_owned(),
+            attempts,
+            class: super::classify::transport(!e.is_connect()),
+            source: Some(e.without_url()),
+        }
+    }
+
     /// What happened.
-    pub message: String,
-    /// Attempts made.
-    pub attempts: u32,
-    /// Whether the request may have reached the server (false: it certainly did not).
-    pub request_sent: bool,
-    /// The underlying error, when there is one.
-    pub source: Option<reqwest::Error>,
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// Attempts made, the first included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+    /// Whether the request may have reached the server (`false`: it certainly did not).
+    pub fn request_sent(&self) -> bool {
+        self.class != ErrorClass::Unreachable
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|s| s as _)
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -183,8 +263,14 @@ impl fmt::Display for TransportError {
 /// A request that could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {
+    pub(crate) message: String,
+}
+
+impl BuildError {
     /// Why.
-    pub message: String,
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for BuildError {
@@ -223,6 +309,17 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 }
 
 impl<E> Error<E> {
+    /// A failure of the HTTP client after `attempts` attempts: a timeout or a connection failure.
+    pub(crate) fn transport(e: reqwest::Error, attempts: u32) -> Self {
+        let timeout = e.is_timeout();
+        let t = TransportError::from_http(e, attempts);
+        if timeout {
+            Error::Timeout(t)
+        } else {
+            Error::Connect(t)
+        }
+    }
+
     /// The DingTalk error code, for API errors.
     pub fn code(&self) -> Option<&str> {
         match self {
@@ -262,15 +359,113 @@ impl<E> Error<E> {
         }
     }
 
-    /// Whether trying the same call later may succeed (throttling, server errors, timeouts,
-    /// connection failures). Client errors such as `paramError` are not.
-    pub fn is_retryable(&self) -> bool {
+    /// What kind of failure this is, decided once when it happened; the call loop retried it
+    /// (or not) by this class.
+    pub fn class(&self) -> ErrorClass {
         match self {
-            Error::Api(e) => super::retry::is_retryable_answer(e.status, &e.code),
-            Error::InvalidResponse(e) => e.status >= 500 || e.status == 429,
-            Error::Timeout(_) | Error::Connect(_) => true,
-            Error::Token(e) => e.is_retryable(),
-            Error::Build(_) | Error::Redirect(_) => false,
+            Error::Api(e) => e.class,
+            Error::InvalidResponse(e) => e.class,
+            Error::Timeout(e) | Error::Connect(e) => e.class,
+            Error::Redirect(_) => ErrorClass::Redirect,
+            Error::Build(_) => ErrorClass::Configuration,
+            // The provider already used the client's retries (and backs off after a failure);
+            // whether its endpoint's failure may pass is `TokenError::is_retryable`.
+            Error::Token(_) => ErrorClass::Auth,
+        }
+    }
+
+    /// Whether trying the same call again may succeed: throttling, server errors, timeouts and
+    /// connection failures ([`ErrorClass::is_retryable`]). Client errors such as `paramError`,
+    /// the quota, an IP ban, a rejected token or a redirect are not. The call loop retries by
+    /// the same rule (only what [`ErrorClass::is_safe_to_repeat`] for operations that are not
+    /// idempotent).
+    pub fn is_retryable(&self) -> bool {
+        self.class().is_retryable()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TokenErrorKind;
+
+    fn invalid(status: u16, class: ErrorClass) -> Error<()> {
+        Error::InvalidResponse(InvalidResponse {
+            status,
+            reason: "r".into(),
+            snippet: String::new(),
+            request_id: None,
+            attempts: 1,
+            class,
+        })
+    }
+
+    fn transport(sent: bool, timeout: bool) -> Error<()> {
+        let t = TransportError {
+            message: "m".into(),
+            attempts: 1,
+            class: crate::classify::transport(sent),
+            source: None,
+        };
+        match timeout {
+            true => Error::Timeout(t),
+            false => Error::Connect(t),
+        }
+    }
+
+    /// The class each kind of error carries, and what `is_retryable` says of it.
+    #[test]
+    fn every_error_has_one_class() {
+        let token = TokenError::new(TokenErrorKind::Timeout {
+            message: "m".into(),
+        });
+        assert!(
+            token.is_retryable(),
+            "the token endpoint's failure may pass"
+        );
+        let cases = [
+            (invalid(403, ErrorClass::Ban), ErrorClass::Ban, false),
+            (
+                invalid(502, ErrorClass::Transient),
+                ErrorClass::Transient,
+                true,
+            ),
+            (transport(false, false), ErrorClass::Unreachable, true),
+            (transport(false, true), ErrorClass::Unreachable, true),
+            (transport(true, true), ErrorClass::Transient, true),
+            (Error::Token(token), ErrorClass::Auth, false),
+            (
+                Error::Build(BuildError {
+                    message: "m".into(),
+                }),
+                ErrorClass::Configuration,
+                false,
+            ),
+            (
+                Error::Redirect(RedirectError {
+                    status: 302,
+                    location: None,
+                    followed: false,
+                    request_id: None,
+                    attempts: 1,
+                }),
+                ErrorClass::Redirect,
+                false,
+            ),
+        ];
+        for (err, class, retryable) in cases {
+            assert_eq!(
+                (err.class(), err.is_retryable()),
+                (class, retryable),
+                "{err:?}"
+            );
+        }
+        // `request_sent` is read from the class.
+        for (sent, timeout) in [(false, false), (false, true), (true, false), (true, true)] {
+            let (Error::Timeout(t) | Error::Connect(t)) = transport(sent, timeout) else {
+                unreachable!()
+            };
+            assert_eq!(t.request_sent(), sent);
         }
     }
 }

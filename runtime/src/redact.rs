@@ -2,10 +2,11 @@
 //!
 //! A server may echo what it was sent: the access token, an app secret, a suite ticket. Each
 //! call builds one [`Redactor`] from the [`Secret`](super::Secret) values its request carries
-//! (noted while the request serializes them, see [`noting`]) and the token each attempt sends;
-//! every error of the call passes through [`Redactor::error`] before anyone sees it.
+//! (noted while the request serializes them, see [`noting`](super::secret::noting)) and the
+//! token each attempt sends; every error of the call passes through [`Redactor::error`] before
+//! anyone sees it, and a log line shows no token endpoint's message ([`loggable`]).
 
-use std::cell::RefCell;
+use std::fmt;
 
 use super::error::Error;
 
@@ -85,50 +86,23 @@ impl Redactor {
             Error::Redirect(e) => clean_opt(&mut e.request_id),
             Error::Timeout(e) | Error::Connect(e) => self.clean(&mut e.message),
             Error::Build(e) => self.clean(&mut e.message),
-            Error::Token(e) => e.redact(self),
+            Error::Token(e) => e.texts_mut().into_iter().for_each(|t| self.clean(t)),
         }
         err
     }
 }
 
-thread_local! {
-    /// The secrets serialized on this thread since [`noting`] began, if it did.
-    static NOTED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
-}
-
-/// Records `secret` for the [`noting`] call running on this thread, if any (called by
-/// `Secret`'s `Serialize`).
-pub(crate) fn note(secret: &str) {
-    NOTED.with(|n| {
-        if let Some(noted) = n.borrow_mut().as_mut() {
-            noted.push(secret.to_owned());
-        }
-    });
-}
-
-/// Runs `f` (a serialization) and returns what it returned with the secrets it serialized, so a
-/// request learns its secrets wherever they sit in a parameter. Nests: an outer `noting` also
-/// gets the secrets of an inner one.
-pub(crate) fn noting<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
-    /// Puts the outer collector back (with this one's secrets added), even if `f` panics.
-    struct Restore(Option<Vec<String>>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            NOTED.with(|n| {
-                let mine = n.borrow_mut().take().unwrap_or_default();
-                let mut outer = self.0.take();
-                if let Some(outer) = &mut outer {
-                    outer.extend(mine);
-                }
-                *n.borrow_mut() = outer;
-            });
-        }
+/// The error as logged: an anonymous (token) endpoint's message may echo the credentials it was
+/// sent, so only its code and status are logged.
+pub(crate) fn loggable<E>(err: &Error<E>, anonymous: bool) -> Box<dyn fmt::Display + '_> {
+    match err {
+        Error::Api(e) if anonymous => Box::new(format!(
+            "DingTalk error {} (HTTP {}; message withheld)",
+            e.code(),
+            e.status()
+        )),
+        _ => Box::new(err),
     }
-    let restore = Restore(NOTED.with(|n| n.replace(Some(Vec::new()))));
-    let out = f();
-    let noted = NOTED.with(|n| n.borrow().clone().unwrap_or_default());
-    drop(restore);
-    (out, noted)
 }
 
 #[cfg(test)]
@@ -147,20 +121,5 @@ mod tests {
             r.cleaned(text),
             r#"<redacted>, <redacted>, {"s":"<redacted>"}, abc"#
         );
-    }
-
-    #[test]
-    fn noting_collects_the_secrets_serialized_and_nests() {
-        let secret = crate::Secret::new("s3cret-1");
-        let (v, noted) = noting(|| {
-            let (inner, inner_noted) = noting(|| serde_json::to_value(&secret).unwrap());
-            assert_eq!(inner_noted, ["s3cret-1"]);
-            serde_json::to_value(vec![crate::Secret::new("s3cret-2"), secret.clone()]).unwrap();
-            inner
-        });
-        assert_eq!(v, "s3cret-1");
-        assert_eq!(noted, ["s3cret-1", "s3cret-2", "s3cret-1"]);
-        note("outside");
-        assert_eq!(noting(|| ()).1, Vec::<String>::new());
     }
 }

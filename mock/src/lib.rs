@@ -1,7 +1,9 @@
-//! A mock DingTalk server built from the embedded spec (feature `mock`), for tests and demos.
+//! A mock DingTalk server built from the spec an SDK was generated from, for tests and demos.
 //!
-//! [`MockServer::start`] listens on `127.0.0.1` and serves every operation of the enabled
-//! services with its method and path template. Each request is checked as DingTalk would:
+//! Use it through the SDK: `dingtalk_openapi::mock::MockServer` (feature `mock`) serves the
+//! SDK's enabled services and hands out the SDK's client. [`MockServer::start`] listens on
+//! `127.0.0.1` and serves every operation of the spec with its method and path template. Each
+//! request is checked as DingTalk would:
 //!
 //! - the `x-acs-dingtalk-access-token` header on authenticated operations (missing or, when
 //!   [`MockBuilder::token`] set one, different: `401 InvalidAuthentication`);
@@ -11,32 +13,16 @@
 //! - an unknown method and path: `404 InvalidAction.NotFound`.
 //!
 //! A valid request is answered with the operation's example response from the spec (or one
-//! synthesised from the response fields), unless a test scripted something else:
-//!
-//! ```
-//! use dingtalk_openapi::mock::MockServer;
-//! use dingtalk_openapi::wiki_2_0::GetWorkspaceError;
-//! use dingtalk_openapi::Error;
-//!
-//! # #[tokio::main]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let mock = MockServer::start().await?;
-//! let client = mock.client(); // its URL, a token it accepts
-//! mock.on("wiki", "GetWorkspace").respond_error("workspaceNotExist"); // status, message from the spec
-//! let err = client.wiki_2_0().get_workspace("ws", "union_id").send().await.unwrap_err();
-//! assert!(matches!(err, Error::Api(e) if e.kind() == &GetWorkspaceError::WorkspaceNotExist));
-//!
-//! mock.on("wiki", "GetMineWorkspace").fail_next(2, 503); // the SDK retries and succeeds
-//! client.wiki_2_0().get_mine_workspace("union_id").send().await?;
-//! let seen = mock.requests("wiki", "GetMineWorkspace"); // method, path, query, headers, body
-//! assert_eq!(seen.len(), 3);
-//! assert_eq!(seen[2].query_param("operatorId"), Some("union_id"));
-//! # Ok(()) }
-//! ```
+//! synthesised from the response fields), unless a test scripted something else
+//! ([`MockServer::on`]).
 //!
 //! Error answers carry DingTalk's JSON body `{"code", "message", "requestid"}` and every answer an
 //! `x-acs-request-id` header. Operations are named by product code (`wiki`) or module
 //! (`wiki_2_0`) and their official name; unknown names panic with the list of known ones.
+//!
+//! Which spec it serves, and which client it hands out, is an [`Sdk`]: the SDK implements it on
+//! a marker type, with the spec text its build embedded; the `dingtalk-mock` binary on one that
+//! reads a folder of spec files.
 
 mod log;
 mod registry;
@@ -45,6 +31,7 @@ mod validate;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::convert::Infallible;
+use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -59,8 +46,18 @@ use tokio::task::{JoinHandle, JoinSet};
 
 pub use registry::{operations, ExampleRequest, OperationInfo, UntypedError};
 
-use crate::runtime::{AccessToken, Client, ClientBuilder, RetryPolicy};
+use dingtalk_openapi_runtime::{AccessToken, Client, ClientBuilder, RetryPolicy};
 use log::Log;
+use registry::Registry;
+
+/// An SDK as the mock serves it: the spec it was generated from, and its client.
+pub trait Sdk: 'static {
+    /// `(file name, YAML text)` of each spec file, as the SDK's build read them.
+    fn specs() -> &'static [(&'static str, &'static str)];
+
+    /// The client [`MockServer::client`] hands out: the SDK's, which wraps the runtime's.
+    type Client: From<Client>;
+}
 
 /// The token [`MockServer::client`] sends.
 pub const MOCK_TOKEN: &str = "mock-access-token";
@@ -135,6 +132,7 @@ struct OpState {
 }
 
 struct Shared {
+    registry: &'static Registry,
     token: Option<String>,
     ops: Mutex<BTreeMap<usize, OpState>>,
     log: Mutex<Log>,
@@ -156,18 +154,28 @@ impl Shared {
 /// an idle keep-alive connection stays open.
 const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Configures a [`MockServer`].
-#[derive(Clone)]
+/// Configures a [`MockServer`] of SDK `S`.
 #[must_use]
-pub struct MockBuilder {
+pub struct MockBuilder<S> {
     port: u16,
     token: Option<String>,
     max_requests: usize,
     max_body_bytes: usize,
     read_timeout: Duration,
+    sdk: PhantomData<fn() -> S>,
 }
 
-impl Default for MockBuilder {
+impl<S> Clone for MockBuilder<S> {
+    fn clone(&self) -> Self {
+        MockBuilder {
+            token: self.token.clone(),
+            sdk: PhantomData,
+            ..*self
+        }
+    }
+}
+
+impl<S> Default for MockBuilder<S> {
     fn default() -> Self {
         MockBuilder {
             port: 0,
@@ -175,11 +183,12 @@ impl Default for MockBuilder {
             max_requests: log::DEFAULT_MAX_REQUESTS,
             max_body_bytes: log::DEFAULT_MAX_BODY_BYTES,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            sdk: PhantomData,
         }
     }
 }
 
-impl std::fmt::Debug for MockBuilder {
+impl<S> std::fmt::Debug for MockBuilder<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockBuilder")
             .field("port", &self.port)
@@ -191,7 +200,7 @@ impl std::fmt::Debug for MockBuilder {
     }
 }
 
-impl MockBuilder {
+impl<S: Sdk> MockBuilder<S> {
     /// Listens on this port (default 0: a free one).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -224,31 +233,38 @@ impl MockBuilder {
     /// Binds `127.0.0.1` and starts serving on the current tokio runtime.
     ///
     /// # Errors
-    /// If the port cannot be bound, or the embedded spec does not load (`InvalidData`).
-    pub async fn start(self) -> std::io::Result<MockServer> {
-        registry::registry()
+    /// If the port cannot be bound, or the spec does not load (`InvalidData`).
+    pub async fn start(self) -> std::io::Result<MockServer<S>> {
+        let registry = registry::of::<S>()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
+            registry,
             token: self.token,
             ops: Mutex::default(),
             log: Mutex::new(Log::new(self.max_requests, self.max_body_bytes)),
             ids: AtomicU64::new(1),
         });
         let task = tokio::spawn(accept(listener, shared.clone(), self.read_timeout));
-        Ok(MockServer { addr, shared, task })
+        Ok(MockServer {
+            addr,
+            shared,
+            task,
+            sdk: PhantomData,
+        })
     }
 }
 
-/// A running mock DingTalk server. Dropping it stops it and closes its connections.
-pub struct MockServer {
+/// A running mock DingTalk server of SDK `S`. Dropping it stops it and closes its connections.
+pub struct MockServer<S> {
     addr: SocketAddr,
     shared: Arc<Shared>,
     task: JoinHandle<()>,
+    sdk: PhantomData<fn() -> S>,
 }
 
-impl std::fmt::Debug for MockServer {
+impl<S> std::fmt::Debug for MockServer<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockServer")
             .field("addr", &self.addr)
@@ -257,27 +273,27 @@ impl std::fmt::Debug for MockServer {
     }
 }
 
-impl Drop for MockServer {
+impl<S> Drop for MockServer<S> {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-impl MockServer {
+impl<S: Sdk> MockServer<S> {
     /// Starts a mock on a free port that accepts any token.
     ///
     /// # Errors
     /// See [`MockBuilder::start`].
-    pub async fn start() -> std::io::Result<MockServer> {
+    pub async fn start() -> std::io::Result<Self> {
         MockServer::builder().start().await
     }
 
     /// Configures a mock.
-    pub fn builder() -> MockBuilder {
+    pub fn builder() -> MockBuilder<S> {
         MockBuilder::default()
     }
 
-    /// `http://127.0.0.1:<port>`, to give [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
+    /// `http://127.0.0.1:<port>`, to give [`ClientBuilder::base_url`].
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -297,7 +313,7 @@ impl MockServer {
     ///
     /// # Panics
     /// Only if the TLS backend cannot initialise, as [`Client::new`] (the settings are valid).
-    pub fn client(&self) -> Client {
+    pub fn client(&self) -> S::Client {
         match self.client_builder().build() {
             Ok(client) => client,
             Err(e) => panic!("{e}"),
@@ -305,8 +321,8 @@ impl MockServer {
     }
 
     /// A client builder preset as [`MockServer::client`], to change more settings.
-    pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder(AccessToken::new(self.token()))
+    pub fn client_builder(&self) -> ClientBuilder<S::Client> {
+        ClientBuilder::new(AccessToken::new(self.token()))
             .base_url(self.url())
             .retry(RetryPolicy {
                 base_delay: Duration::from_millis(10),
@@ -320,9 +336,12 @@ impl MockServer {
     /// # Panics
     /// If the enabled services have no such operation (the message lists those they have).
     pub fn on(&self, service: &str, operation: &str) -> OperationMock<'_> {
-        OperationMock {
-            shared: &self.shared,
-            index: find(service, operation),
+        match self.shared.registry.find(service, operation) {
+            Ok(index) => OperationMock {
+                shared: &self.shared,
+                index,
+            },
+            Err(e) => panic!("{e}"),
         }
     }
 
@@ -351,13 +370,6 @@ impl MockServer {
     }
 }
 
-fn find(service: &str, operation: &str) -> usize {
-    match registry::registry().and_then(|r| r.find(service, operation)) {
-        Ok(i) => i,
-        Err(e) => panic!("{e}"),
-    }
-}
-
 /// The script of one operation; see [`MockServer::on`]. Scripts last until changed or reset.
 #[derive(Clone, Copy)]
 pub struct OperationMock<'a> {
@@ -382,7 +394,7 @@ impl OperationMock<'_> {
 
     /// The operation, as the spec describes it.
     pub fn info(&self) -> &'static OperationInfo {
-        &operations()[self.index]
+        &self.shared.registry.ops[self.index]
     }
 
     /// Answers valid requests with `200` and this body (e.g. a generated `…Response` value)
@@ -547,9 +559,7 @@ async fn handle(
         body,
         status: 0,
     };
-    let Ok(reg) = registry::registry() else {
-        return error(500, "MockError", "the spec did not load", &request_id);
-    };
+    let reg = shared.registry;
     let Some((index, path_params)) = reg.route(&received.method, &received.path) else {
         let resp = error(
             404,

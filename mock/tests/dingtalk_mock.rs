@@ -1,10 +1,13 @@
-//! The `dingtalk-mock` binary: prints its URL and operations, serves the spec, checks tokens.
-#![cfg(feature = "mock")]
+//! The `dingtalk-mock` binary: prints its URL and operations, serves a spec folder, checks
+//! tokens.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dingtalk-mock");
+
+/// The repository's spec folder.
+const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
 
 /// Kills the server when the test ends, however it ends.
 struct Running(Child);
@@ -19,7 +22,7 @@ impl Drop for Running {
 #[tokio::test]
 async fn serves_the_spec_on_the_printed_url() {
     let mut child = Command::new(BIN)
-        .args(["--port", "0", "--token", "secret"])
+        .args(["--port", "0", "--token", "secret", SPEC])
         .stdout(Stdio::piped())
         .spawn()
         .expect("the binary starts");
@@ -64,4 +67,17 @@ fn help_and_bad_arguments() {
     let bad = Command::new(BIN).args(["--port", "x"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--port needs a number"));
+}
+
+#[test]
+fn a_folder_without_specs_is_a_usage_error() {
+    let empty = std::env::temp_dir().join(format!("dingtalk-mock-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    for dir in [empty.as_path(), std::path::Path::new("/no/such/folder")] {
+        let out = Command::new(BIN).arg(dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{dir:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&*dir.to_string_lossy()), "{stderr}");
+    }
+    std::fs::remove_dir(&empty).unwrap();
 }

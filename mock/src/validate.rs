@@ -652,7 +652,9 @@ operations:
         .expect("styles spec loads")
     }
 
-    type Untyped = crate::runtime::Request<Value, super::super::UntypedError>;
+    use dingtalk_openapi_runtime as rt;
+
+    type Untyped = rt::Request<Value, crate::UntypedError>;
 
     /// Checks what the runtime would send for `op`: its query pairs and body.
     fn sent(spec: &SpecFile, op: &str, req: Untyped) -> Result<(), String> {
@@ -684,10 +686,10 @@ operations:
     }
 
     fn request() -> Untyped {
-        static EP: crate::runtime::Endpoint = crate::runtime::Endpoint {
+        static EP: rt::Endpoint = rt::Endpoint {
             service: "demo_1.0",
             operation: "Demo",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             path: "/v1.0/demo",
             base_url: "http://127.0.0.1:9",
             idempotent: true,
@@ -695,8 +697,8 @@ operations:
             response_body: true,
             object_answer: true,
         };
-        let client = crate::runtime::Client::new(crate::AccessToken::new("t"));
-        crate::runtime::Request::new(&client, &EP)
+        let client = rt::Client::new(rt::AccessToken::new("t"));
+        rt::Request::new(&client, &EP)
     }
 
     #[test]
