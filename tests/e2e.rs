@@ -1228,9 +1228,9 @@ mod official_sdk_parity {
         for (body, kind) in &answers {
             h.reply(Reply::json(200, body.clone()).header("x-acs-request-id", "req-arr"));
             let e = invalid(h.client.wiki_2_0().get_mine_workspace("u").send().await);
-            assert_eq!((e.status, e.request_id.as_deref()), (200, Some("req-arr")));
-            assert!(e.reason.contains(kind), "{kind}: {}", e.reason);
-            assert!(e.reason.contains("not the JSON object"), "{}", e.reason);
+            assert_eq!((e.status(), e.request_id()), (200, Some("req-arr")));
+            assert!(e.reason().contains(kind), "{kind}: {}", e.reason());
+            assert!(e.reason().contains("not the JSON object"), "{}", e.reason());
         }
         assert_eq!(h.server.hits(), answers.len(), "not retried");
     }
@@ -1287,12 +1287,12 @@ mod official_sdk_parity {
         h.reply(Reply::empty(204));
         let token = h.client.oauth2_1_0().get_access_token("key", "secret");
         let e = invalid(token.build().max_attempts(1).send().await);
-        assert_eq!(e.status, 204);
-        assert!(e.reason.contains("cannot be empty"), "{}", e.reason);
+        assert_eq!(e.status(), 204);
+        assert!(e.reason().contains("cannot be empty"), "{}", e.reason());
 
         h.reply(Reply::raw(200, "application/json", ""));
         let e = invalid(h.client.wiki_2_0().get_mine_workspace("u").send().await);
-        assert!(e.reason.contains("empty"), "{}", e.reason);
+        assert!(e.reason().contains("empty"), "{}", e.reason());
     }
 
     /// DingTalk's error body in a 200 (`code` and `message`, none of the answer's fields) is the
@@ -1364,7 +1364,7 @@ mod official_sdk_parity {
         for name in ["content-length", "Transfer-Encoding", "host"] {
             let get = h.client.wiki_2_0().get_workspace("ws", "u").build();
             match get.header(name, "5").send().await {
-                Err(Error::Build(e)) => assert!(e.message.contains(name), "{e}"),
+                Err(Error::Build(e)) => assert!(e.message().contains(name), "{e}"),
                 other => panic!("{name} was not refused: {other:?}"),
             }
         }
@@ -1825,12 +1825,12 @@ mod errors_and_secrets {
         let Error::InvalidResponse(invalid) = &err else {
             panic!("expected an invalid answer, got {err:?}");
         };
-        assert_eq!(invalid.status, 502);
-        assert_eq!(invalid.request_id.as_deref(), Some("req-502"));
+        assert_eq!(invalid.status(), 502);
+        assert_eq!(invalid.request_id(), Some("req-502"));
         assert!(
-            invalid.snippet.contains("bad gateway"),
+            invalid.snippet().contains("bad gateway"),
             "{}",
-            invalid.snippet
+            invalid.snippet()
         );
         for shown in [err.to_string(), format!("{err:?}")] {
             assert!(!shown.contains(TOKEN), "{shown}");

@@ -240,6 +240,7 @@ fn fast_retries() -> RetryPolicy {
         throttle_delay: ms(10),
         max_delay: ms(100),
         max_total_delay: secs(2),
+        ..RetryPolicy::default()
     }
 }
 
@@ -635,7 +636,7 @@ mod timeouts {
         let e = h.get().send().await.unwrap_err();
 
         assert_between(start.elapsed(), ms(600), secs(3));
-        assert!(timeout(&e).request_sent);
+        assert!(timeout(&e).request_sent());
         assert_eq!((h.hits(), e.attempts()), (3, 3));
         assert!(e.is_retryable());
         assert!(e.to_string().contains("after 3 attempts"), "{e}");
@@ -664,7 +665,7 @@ mod timeouts {
         let start = Instant::now();
         let e = h.get().send().await.unwrap_err();
         assert_between(start.elapsed(), ms(600), secs(3));
-        assert!(timeout(&e).request_sent);
+        assert!(timeout(&e).request_sent());
         assert_eq!((h.hits(), e.attempts()), (3, 3));
 
         let e = h.add().send().await.unwrap_err();
@@ -692,7 +693,7 @@ mod timeouts {
 
         // Attempts start at ~0, ~410 and ~820 ms; the deadline falls in the third.
         assert_between(start.elapsed(), ms(1000), secs(3));
-        assert!(timeout(&e).message.contains("longer than 1s"), "{e}");
+        assert!(timeout(&e).message().contains("longer than 1s"), "{e}");
         assert!((2..=3).contains(&e.attempts()), "{e}");
         let n = e.attempts() as usize;
         assert!(h.server.wait_for_hits(n, secs(2)).await);
@@ -800,7 +801,7 @@ mod connections {
             h.always(fault);
 
             let e = h.get().send().await.unwrap_err();
-            assert!(connect(&e).request_sent, "{what}");
+            assert!(connect(&e).request_sent(), "{what}");
             assert_eq!((h.hits(), e.attempts()), (3, 3), "{what}");
             let want = Shape {
                 status: None,
@@ -812,7 +813,7 @@ mod connections {
             assert_eq!(shape(&e), want, "{what}");
 
             let e = h.add().send().await.unwrap_err();
-            assert!(connect(&e).request_sent, "{what}");
+            assert!(connect(&e).request_sent(), "{what}");
             assert_eq!((h.hits(), e.attempts()), (3 + 1, 1), "{what}");
         }
     }
@@ -832,14 +833,14 @@ mod connections {
             .await
             .unwrap_err();
         let t = connect(&e);
-        assert!(!t.request_sent);
-        assert_eq!(t.attempts, 3);
+        assert!(!t.request_sent());
+        assert_eq!(t.attempts(), 3);
         assert!(e.to_string().contains("after 3 attempts"), "{e}");
         assert!(e.is_retryable());
 
         let e = client.wiki_2_0().get_workspace("w", "u").send().await;
         let e = e.unwrap_err();
-        assert_eq!((connect(&e).request_sent, e.attempts()), (false, 3));
+        assert_eq!((connect(&e).request_sent(), e.attempts()), (false, 3));
     }
 
     /// A loopback listener whose accept queue (of one) is full, so that connecting to it hangs
@@ -870,7 +871,7 @@ mod connections {
         let e = e.unwrap_err();
 
         assert_between(start.elapsed(), ms(600), secs(3));
-        assert_eq!((timeout(&e).request_sent, e.attempts()), (false, 3));
+        assert_eq!((timeout(&e).request_sent(), e.attempts()), (false, 3));
     }
 
     /// A connect timeout means the request was never sent: as safe to repeat as a refused
@@ -887,7 +888,7 @@ mod connections {
         let e = client.drive_1_0().add_space("s", "u").send().await;
         let e = e.unwrap_err();
 
-        assert_eq!((timeout(&e).request_sent, e.attempts()), (false, 3));
+        assert_eq!((timeout(&e).request_sent(), e.attempts()), (false, 3));
     }
 }
 
@@ -910,8 +911,8 @@ mod invalid_answers {
         let e = h.get().send().await.unwrap_err();
         assert_eq!(h.hits(), 3);
         let i = invalid(&e);
-        assert!(i.snippet.contains("502 Bad Gateway"), "{}", i.snippet);
-        assert!(i.reason.contains("not JSON"), "{}", i.reason);
+        assert!(i.snippet().contains("502 Bad Gateway"), "{}", i.snippet());
+        assert!(i.reason().contains("not JSON"), "{}", i.reason());
         let want = Shape {
             status: Some(502),
             code: None,
@@ -924,7 +925,7 @@ mod invalid_answers {
 
         let e = h.add().send().await.unwrap_err();
         assert_eq!(
-            (h.hits(), invalid(&e).status, e.attempts()),
+            (h.hits(), invalid(&e).status(), e.attempts()),
             (3 + 1, 502, 1)
         );
     }
@@ -948,7 +949,7 @@ mod invalid_answers {
             let e = h.get().send().await.unwrap_err();
 
             assert_eq!(h.hits(), 1);
-            let reason = &invalid(&e).reason;
+            let reason = &invalid(&e).reason();
             assert!(
                 reason.contains("DingTalk rejected the caller's IP"),
                 "{reason}"
@@ -988,8 +989,8 @@ mod invalid_answers {
 
             assert_eq!(h.hits() - before, 1, "{body:?}");
             let i = invalid(&e);
-            assert!(i.reason.contains(reason), "{body:?}: {}", i.reason);
-            assert_eq!(i.snippet, body);
+            assert!(i.reason().contains(reason), "{body:?}: {}", i.reason());
+            assert_eq!(i.snippet(), body);
             let want = Shape {
                 status: Some(200),
                 code: None,
@@ -1028,9 +1029,12 @@ mod invalid_answers {
             assert_between(start.elapsed(), Duration::ZERO, secs(5));
             assert_eq!(h.hits() - before, 1, "{what}");
             let i = invalid(&e);
-            let reason = &i.reason;
+            let reason = &i.reason();
             assert!(reason.contains("16777216-byte limit"), "{what}: {reason}");
-            assert_eq!((i.status, e.attempts(), e.is_retryable()), (200, 1, false));
+            assert_eq!(
+                (i.status(), e.attempts(), e.is_retryable()),
+                (200, 1, false)
+            );
         }
     }
 
@@ -1055,7 +1059,7 @@ mod invalid_answers {
             let at_limit = h.get().send().await;
             assert!(at_limit.is_ok(), "chunked {chunked}: {at_limit:?}");
             let e = h.get().send().await.unwrap_err();
-            let reason = &invalid(&e).reason;
+            let reason = &invalid(&e).reason();
             assert!(
                 reason.contains("1024-byte limit"),
                 "chunked {chunked}: {reason}"
@@ -1260,7 +1264,7 @@ mod echoed_secrets {
             text += &format!("{} {} {}", a.code(), a.message(), a.body());
         }
         if let Error::InvalidResponse(i) = e {
-            text += &format!("{} {}", i.reason, i.snippet);
+            text += &format!("{} {}", i.reason(), i.snippet());
         }
         text
     }
@@ -1277,7 +1281,7 @@ mod echoed_secrets {
             // A wrong type: serde's message quotes the value.
             server.push(Reply::json(200, json!({ "workspace": ECHO_TOKEN })));
             let e = get().send().await.unwrap_err();
-            assert!(invalid(&e).reason.contains("<redacted>"), "{e}");
+            assert!(invalid(&e).reason().contains("<redacted>"), "{e}");
             assert!(!shown(&e).contains(ECHO_TOKEN), "{}", shown(&e));
 
             // An error that quotes the token and a secret header parameter, retried (5xx) then

@@ -18,7 +18,7 @@ use dingtalk_openapi::{AccessToken, Client, Error, RetryPolicy};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-#[path = "../generated/examples/tour.rs"]
+#[path = "examples/tour.rs"]
 mod tour;
 
 const TOKEN_HEADER: &str = "x-acs-dingtalk-access-token";

@@ -47,8 +47,8 @@ fn assert_redirect_error<E: std::fmt::Debug>(err: &Error<E>, status: u16, target
     let Error::Redirect(r) = err else {
         panic!("expected a redirect error, got {err:?}")
     };
-    assert_eq!(r.status, status);
-    assert_eq!(r.location.as_deref(), Some(target.base_url().as_str()));
+    assert_eq!(r.status(), status);
+    assert_eq!(r.location(), Some(target.base_url().as_str()));
     assert_eq!(err.status(), Some(status));
     assert!(!err.is_retryable());
     assert_eq!(err.attempts(), 1);
@@ -139,8 +139,8 @@ async fn an_answer_from_a_followed_redirect_is_refused() {
     let Error::Redirect(r) = &err else {
         panic!("expected a redirect error, got {err:?}")
     };
-    assert!(r.followed, "{r:?}");
-    assert_eq!(r.location.as_deref(), Some(target.base_url().as_str()));
+    assert!(r.followed(), "{r:?}");
+    assert_eq!(r.location(), Some(target.base_url().as_str()));
     assert!(!err.is_retryable());
     assert!(
         err.to_string().contains("redirect::Policy::none()"),

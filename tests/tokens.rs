@@ -101,6 +101,7 @@ fn fast_retries() -> RetryPolicy {
         throttle_delay: ms(5),
         max_delay: ms(20),
         max_total_delay: Duration::from_secs(2),
+        ..RetryPolicy::default()
     }
 }
 
@@ -414,7 +415,7 @@ async fn token_answers_are_never_quoted_in_errors() {
     let Err(Error::InvalidResponse(e)) = &direct else {
         panic!("expected an invalid response, got {direct:?}")
     };
-    assert_eq!(e.snippet, "");
+    assert_eq!(e.snippet(), "");
     let direct: Error<GetAccessTokenError> = direct.unwrap_err();
     assert_no_secret("Display", &direct.to_string());
     assert_no_secret("Debug", &format!("{direct:?}"));

@@ -3,8 +3,9 @@
 #
 #   bench/scripts/build-cost.sh [OPS]      (default 1000; run from anywhere in the repository)
 #
-# Copies the generator and the generated crate into a temporary workspace whose spec/ holds the
-# synthetic files (one cargo feature each), so the repository is not altered, then times:
+# Copies the generator, the runtime, the mock and the generated crate into a temporary workspace
+# whose spec/ holds the synthetic files (one cargo feature each), so the repository is not
+# altered, then times:
 #   (a) a no-op `cargo build` after a build (the build script must not rerun),
 #   (b) `cargo build` after touching one spec file,
 #   (c) `cargo check` of the SDK crate with one service feature vs all of them,
@@ -29,22 +30,24 @@ secs() { # secs CMD...: run CMD quietly, print elapsed seconds
 echo "== setting up $OPS synthetic operations in $TMP"
 cargo run -q --release --manifest-path "$ROOT/Cargo.toml" -p dingtalk-openapi-bench --bin synth-specs -- "$OPS" "$TMP/ws/spec" >"$TMP/features.txt"
 mkdir -p "$TMP/ws/generated"
-cp -r "$ROOT/generator" "$TMP/ws/generator"
-cp -r "$ROOT/generated/src" "$ROOT/generated/build.rs" "$ROOT/generated/examples" "$ROOT/generated/tests" "$TMP/ws/generated/"
+for crate in generator runtime mock; do
+  cp -r "$ROOT/$crate" "$TMP/ws/$crate"
+done
+cp -r "$ROOT/generated/src" "$ROOT/generated/build.rs" "$TMP/ws/generated/"
 ln -s ../spec "$TMP/ws/generated/spec"
 cp "$ROOT/Cargo.lock" "$TMP/ws/Cargo.lock"
 # The root manifest minus the members that are not copied.
-sed -e 's/^members = .*/members = ["generator", "generated"]/' \
+sed -e 's/^members = .*/members = ["generator", "runtime", "mock", "generated"]/' \
     -e 's/^default-members = .*/default-members = ["generated"]/' \
     "$ROOT/Cargo.toml" >"$TMP/ws/Cargo.toml"
 FEATURES=$(sed 's/.*/"&"/' "$TMP/features.txt" | paste -sd, -)
 # The features: one per synthetic file (all default), `serialize` and `mock` as they are, and
-# `oauth2_1_0` declared but off (the runtime's token credentials need that service's module).
+# `oauth2_1_0` declared but off (the SDK's credentials fetch tokens through that service).
 awk -v feats="$FEATURES" -v list="$TMP/features.txt" '
   /^\[features\]/ { print; print "default = [" feats "]"; while ((getline f < list) > 0) print f " = []"; print "oauth2_1_0 = []"; skip = 1; next }
   skip && /^serialize = / { print; next }
   skip && /^mock = \[/ { mock = 1 }
-  mock { print; if ($0 ~ /^\]/) mock = 0; next }
+  mock { print; if ($0 ~ /\]/) mock = 0; next }
   /^\[/ { skip = 0 }
   !skip { print }
 ' "$ROOT/generated/Cargo.toml" >"$TMP/ws/generated/Cargo.toml"

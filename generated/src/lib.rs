@@ -46,7 +46,8 @@
 //! - **Configuration mistakes are found by [`ClientBuilder::build`]** ([`ConfigError`]), not
 //!   reported later as network failures.
 //!
-//! The hand-written [`runtime`] does the sending, retrying and decoding for every operation.
+//! The hand-written runtime (crate `dingtalk-openapi-runtime`, re-exported as [`runtime`]) does
+//! the sending, retrying and decoding for every operation.
 //! With the `mock` feature, `mock::MockServer` serves the same spec on `127.0.0.1` for tests and
 //! demos (`cargo run --example tour`). With the `serialize` feature the answers' models also
 //! implement `serde::Serialize` (the models of requests always do); it is off by default because
@@ -54,15 +55,28 @@
 
 #![warn(missing_docs)]
 
-pub mod runtime;
+mod client;
+#[cfg(feature = "oauth2_1_0")]
+mod credentials;
+
+/// The runtime beneath the generated operations (crate `dingtalk-openapi-runtime`), as generated
+/// code sees it: with the SDK's [`Client`], [`ClientBuilder`] and [`TokenProvider`] in place of
+/// the runtime's own.
+pub mod runtime {
+    pub use crate::client::{Client, ClientBuilder, TokenProvider};
+    pub use dingtalk_openapi_runtime::*;
+
+    include!(concat!(env!("OUT_DIR"), "/specs.rs"));
+}
 
 #[cfg(feature = "mock")]
 pub mod mock;
 
+pub use client::{Client, ClientBuilder, TokenProvider};
 pub use runtime::{
-    AccessToken, ApiError, Client, ClientBuilder, ConfigError, Error, InvalidResponse, RateLimit,
+    AccessToken, ApiError, ConfigError, Error, ErrorClass, InvalidResponse, Jitter, RateLimit,
     RedirectError, Response, ResponseMeta, RetryPolicy, Secret, TokenError, TokenErrorKind,
-    TokenProvider, TransportError,
+    TransportError,
 };
 #[cfg(feature = "oauth2_1_0")]
 pub use runtime::{AppCredentials, CorpCredentials, SuiteCredentials, SuiteTicket};

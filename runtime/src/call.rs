@@ -1,0 +1,336 @@
+//! The call loop: sends a described [`Request`], attempt after attempt, as the retry policy
+//! says, and decodes the answer.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST,
+    TRANSFER_ENCODING, USER_AGENT,
+};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+
+use super::answer::{self, retry_after};
+use super::classify::ErrorClass;
+use super::decode::Expect;
+use super::endpoint::Method;
+use super::error::{BuildError, Error, ErrorKind, TransportError};
+use super::redact::{loggable, Redactor};
+use super::request::Request;
+use super::response::{Response, ResponseMeta};
+use super::retry::Progress;
+use super::secret::{is_sendable, AccessToken};
+use super::token_error::TokenError;
+
+/// The header that carries the access token.
+const TOKEN_HEADER: &str = "x-acs-dingtalk-access-token";
+
+/// The parts of a request that every attempt sends alike: the filled-in path, the headers (all
+/// but the token) and the serialized body.
+struct Prepared {
+    path: String,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+}
+
+/// What one attempt came to: the answer or the failure, the server's `Retry-After`, and the
+/// access token it sent (to invalidate exactly that one if DingTalk rejects it).
+struct Attempt<O, E> {
+    result: Result<Response<O>, Error<E>>,
+    retry_after: Option<Duration>,
+    token: Option<AccessToken>,
+}
+
+impl<O, E> Attempt<O, E> {
+    /// An attempt that failed before it had an answer.
+    fn failed(e: Error<E>) -> Self {
+        Attempt {
+            result: Err(e),
+            retry_after: None,
+            token: None,
+        }
+    }
+}
+
+impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
+    /// Sends the call (retrying as the policy allows) and decodes the answer.
+    pub async fn send(self) -> Result<O, Error<E>> {
+        self.send_with_meta().await.map(|r| r.output)
+    }
+
+    /// Like [`Request::send`], also returning status, request id and headers.
+    pub async fn send_with_meta(self) -> Result<Response<O>, Error<E>> {
+        // Path, headers and body are made once; each attempt sends them.
+        let prepared = match self.prepare() {
+            Ok(p) => p,
+            Err(message) => return Err(self.redactor.error(Error::Build(BuildError { message }))),
+        };
+        let limit = self.timeout.or(self.client.inner.operation_timeout);
+        // A limit too long to be an instant is no limit.
+        let deadline = limit.and_then(|d| Instant::now().checked_add(d));
+        let attempts = AtomicU32::new(0);
+        let span = tracing::info_span!(
+            "dingtalk.call",
+            service = self.endpoint.service,
+            operation = self.endpoint.operation,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            code = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        // Instrumented, not entered: a guard held across `.await` would leak the span to
+        // other tasks polled on this thread.
+        let call = tracing::Instrument::instrument(
+            self.attempts(&prepared, deadline, &attempts, &span),
+            span.clone(),
+        );
+        let Some(limit) = limit else {
+            return call.await;
+        };
+        // `timeout` itself treats a deadline past the end of time as none.
+        match tokio::time::timeout(limit, call).await {
+            Ok(r) => r,
+            Err(_) => Err(Error::Timeout(TransportError {
+                message: format!("the call took longer than {limit:?}"),
+                attempts: attempts.load(Ordering::Relaxed),
+                class: ErrorClass::Transient,
+                source: None,
+            })),
+        }
+    }
+
+    /// What every attempt sends, or why the request cannot be sent.
+    fn prepare(&self) -> Result<Prepared, String> {
+        if let Some(problem) = &self.problem {
+            return Err(problem.clone());
+        }
+        let body = match self.body.as_ref().map(serde_json::to_vec).transpose() {
+            Ok(b) => b,
+            Err(e) => return Err(format!("body: {e}")),
+        };
+        let mut headers = HeaderMap::with_capacity(4 + self.headers.len());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.client.inner.user_agent.clone());
+        if body.is_some() {
+            let json = HeaderValue::from_static("application/json; charset=utf-8");
+            headers.insert(CONTENT_TYPE, json);
+        } else if matches!(
+            self.endpoint.method,
+            Method::Post | Method::Put | Method::Patch
+        ) {
+            // As the official SDKs send it; some gateways answer 411 without it.
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
+        for (name, value) in &self.headers {
+            let (Ok(n), Ok(v)) = (
+                HeaderName::try_from(name.as_str()),
+                HeaderValue::try_from(value.as_str()),
+            ) else {
+                return Err(format!("header `{name}` has a value that cannot be sent"));
+            };
+            if [CONTENT_LENGTH, TRANSFER_ENCODING, HOST].contains(&n) {
+                return Err(format!("header `{name}` is set by the SDK itself"));
+            }
+            headers.insert(n, v);
+        }
+        Ok(Prepared {
+            path: self.path(),
+            headers,
+            body,
+        })
+    }
+
+    /// The attempts of one call, until one succeeds or the policy gives up (`count`: the
+    /// attempts made, for the timeout that may end this future).
+    async fn attempts(
+        &self,
+        prepared: &Prepared,
+        deadline: Option<Instant>,
+        count: &AtomicU32,
+        span: &tracing::Span,
+    ) -> Result<Response<O>, Error<E>> {
+        let inner = &self.client.inner;
+        let max_attempts = self.max_attempts.unwrap_or(inner.retry.max_attempts).max(1);
+        let (mut waited, mut reauthenticated) = (Duration::ZERO, false);
+        // The request's secrets, and every token an attempt sends.
+        let mut redactor = self.redactor.clone();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt = attempt.saturating_add(1);
+            count.store(attempt, Ordering::Relaxed);
+            span.record("attempt", attempt);
+            let outcome = self.attempt(attempt, prepared, &mut redactor).await;
+            let err = match outcome.result {
+                Ok(r) => {
+                    record_answer(span, &r.meta);
+                    return Ok(r);
+                }
+                // The one place errors of a call pass: no secret goes further.
+                Err(e) => redactor.error(e),
+            };
+            record_error(span, &err);
+            if !reauthenticated && err.class() == ErrorClass::Auth {
+                if let Some(token) = &outcome.token {
+                    reauthenticated = true;
+                    if self.refresh(token) {
+                        continue;
+                    }
+                }
+            }
+            let progress = Progress {
+                attempt,
+                max_attempts,
+                waited,
+                time_left: deadline.map(|d| d.saturating_duration_since(Instant::now())),
+                idempotent: self.endpoint.idempotent,
+            };
+            let anonymous = !self.endpoint.auth;
+            let Some(delay) = inner
+                .retry
+                .next_delay(err.class(), outcome.retry_after, progress)
+            else {
+                tracing::debug!(
+                    attempts = attempt,
+                    "giving up: {}",
+                    loggable(&err, anonymous)
+                );
+                return Err(err);
+            };
+            tracing::debug!(?delay, "retrying after: {}", loggable(&err, anonymous));
+            waited = waited.saturating_add(delay);
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// DingTalk rejected `token`: whether the provider can give another one, for one more
+    /// attempt whatever the retry policy (asked once per call). Exactly that token is
+    /// forgotten: a newer one that another call fetched meanwhile stays cached.
+    fn refresh(&self, token: &AccessToken) -> bool {
+        let refreshed = self.client.inner.tokens.invalidate(token);
+        if refreshed {
+            tracing::debug!("access token rejected; refreshing once");
+        }
+        refreshed
+    }
+
+    /// One attempt; the token it sends joins `redactor` before its answer is decoded.
+    async fn attempt(
+        &self,
+        attempt: u32,
+        prepared: &Prepared,
+        redactor: &mut Redactor,
+    ) -> Attempt<O, E> {
+        let inner = &self.client.inner;
+        if let Some(limiter) = &inner.limiter {
+            limiter
+                .wait(self.endpoint.service, self.endpoint.operation)
+                .await;
+        }
+        let mut headers = prepared.headers.clone();
+        let mut token = None;
+        if self.endpoint.auth {
+            let (sent, value) = match self.token().await {
+                Ok(t) => t,
+                Err(e) => return Attempt::failed(Error::Token(e)),
+            };
+            redactor.add(sent.expose());
+            // Replaces a header of that name set on the request: the credentials' token wins.
+            headers.insert(TOKEN_HEADER, value);
+            token = Some(sent);
+        }
+        let request = match self.http_request(prepared, headers) {
+            Ok(r) => r,
+            Err(e) => return Attempt::failed(e),
+        };
+        let sent = request.url().clone();
+        let response = match inner.http.execute(request).await {
+            Ok(r) => r,
+            Err(e) => return Attempt::failed(Error::transport(e, attempt)),
+        };
+        let retry_after = retry_after(response.headers());
+        let result = answer::read(response, &sent, self.expect(), redactor, attempt).await;
+        Attempt {
+            result,
+            retry_after,
+            token,
+        }
+    }
+
+    /// The provider's token and its header value (marked sensitive, so no debug output of the
+    /// HTTP stack shows it); a token that cannot be a header value is the provider's failure.
+    async fn token(&self) -> Result<(AccessToken, HeaderValue), TokenError> {
+        let token = self.client.inner.tokens.token(&self.client).await?;
+        match HeaderValue::from_str(token.expose()) {
+            Ok(mut value) if is_sendable(token.expose()) => {
+                value.set_sensitive(true);
+                Ok((token, value))
+            }
+            _ => Err(TokenError::other(
+                "the token provider gave an access token that cannot be sent in a header (empty, or with characters other than visible ASCII)",
+            )),
+        }
+    }
+
+    /// The HTTP request of one attempt, with `headers` (the token included).
+    fn http_request(
+        &self,
+        prepared: &Prepared,
+        headers: HeaderMap,
+    ) -> Result<reqwest::Request, Error<E>> {
+        let inner = &self.client.inner;
+        let base = inner.base_url.as_deref().unwrap_or(self.endpoint.base_url);
+        let mut rb = inner
+            .http
+            .request(
+                self.endpoint.method.http(),
+                format!("{base}{}", prepared.path),
+            )
+            .headers(headers);
+        if !self.query.is_empty() {
+            rb = rb.query(&self.query);
+        }
+        if let Some(body) = &prepared.body {
+            rb = rb.body(body.clone());
+        }
+        if let Some(t) = inner.attempt_timeout {
+            rb = rb.timeout(t);
+        }
+        rb.build().map_err(|e| {
+            Error::Build(BuildError {
+                message: format!("the request cannot be built: {}", e.without_url()),
+            })
+        })
+    }
+
+    /// What this operation's answer must be.
+    fn expect(&self) -> Expect {
+        Expect {
+            has_body: self.endpoint.response_body,
+            object: self.endpoint.object_answer,
+            sensitive: !self.endpoint.auth,
+            limit: self.client.inner.max_response_bytes,
+        }
+    }
+}
+
+/// Records a successful answer's status and request id on the call's span.
+fn record_answer(span: &tracing::Span, meta: &ResponseMeta) {
+    span.record("status", meta.status);
+    if let Some(id) = &meta.request_id {
+        span.record("request_id", id.as_str());
+    }
+}
+
+/// Records a failed attempt's status, code and request id on the call's span.
+fn record_error<E>(span: &tracing::Span, err: &Error<E>) {
+    if let Some(s) = err.status() {
+        span.record("status", s);
+    }
+    if let Some(c) = err.code() {
+        span.record("code", c);
+    }
+    if let Some(id) = err.request_id() {
+        span.record("request_id", id);
+    }
+}
