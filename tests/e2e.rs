@@ -200,7 +200,7 @@ fn api_error<O: Debug, E: Debug>(result: Result<O, Error<E>>) -> ApiError<E> {
 /// Answers each documented error of an operation in turn, then an undocumented code, and checks
 /// what the SDK makes of them: the documented codes decode into distinct documented variants
 /// (`unknown` gives `None`) with the documented status, code, message and the body's request id
-/// (which wins over the header's); the undocumented one decodes into `Unknown` with its code kept.
+/// (which wins over the header's); the undocumented one decodes into `Other` with its code kept.
 async fn assert_error_table<O, E>(
     h: &Harness,
     file: &str,
@@ -294,7 +294,7 @@ mod doc_pin_space {
         let h = harness().await;
         let pin = || h.client.doc_2_0().pin_space("space", "union_id").build();
         assert_error_table(&h, DOC, OP, pin, |k| match k {
-            PinSpaceError::Unknown(code) => Some(code),
+            PinSpaceError::Other(code) => Some(code),
             _ => None,
         })
         .await;
@@ -346,7 +346,7 @@ mod doc_pin_space {
 /// `drive_1_0` AddSpace: POST with a JSON body, not idempotent, int64 and enum fields.
 mod drive_add_space {
     use super::*;
-    use dingtalk_openapi::drive_1_0::{AddSpaceError, AddSpaceResponsePermissionMode};
+    use dingtalk_openapi::drive_1_0::{AddSpaceError, AddSpacePermissionMode};
 
     const OP: &str = "AddSpace";
 
@@ -377,10 +377,7 @@ mod drive_add_space {
         assert_eq!(out.space_id.as_deref(), ex["spaceId"].as_str());
         assert_eq!(out.quota, Some(1_024_000));
         assert_eq!(out.used_quota, ex["usedQuota"].as_i64());
-        assert_eq!(
-            out.permission_mode,
-            Some(AddSpaceResponsePermissionMode::Acl)
-        );
+        assert_eq!(out.permission_mode, Some(AddSpacePermissionMode::Acl));
     }
 
     #[tokio::test]
@@ -388,7 +385,7 @@ mod drive_add_space {
         let h = harness().await;
         let add = || h.client.drive_1_0().add_space("name", "union").build();
         assert_error_table(&h, DRIVE, OP, add, |k| match k {
-            AddSpaceError::Unknown(code) => Some(code),
+            AddSpaceError::Other(code) => Some(code),
             _ => None,
         })
         .await;
@@ -427,7 +424,7 @@ mod drive_add_space {
 
         assert_eq!(
             out.permission_mode,
-            Some(AddSpaceResponsePermissionMode::Unknown("hybrid".into()))
+            Some(AddSpacePermissionMode::Other("hybrid".into()))
         );
         assert_eq!(out.quota, ex["quota"].as_i64());
     }
@@ -465,13 +462,13 @@ mod workspace {
     /// Checks that [`add_unknowns`]'s values were kept as sent and the rest still decoded.
     pub fn assert_unknowns(ws: Option<&Workspace>, ex: &Value) {
         let ws = ws.expect("a workspace");
-        assert_eq!(ws.r#type, Some(WorkspaceType::Unknown("SHARED".into())));
+        assert_eq!(ws.r#type, Some(WorkspaceType::Other("SHARED".into())));
         assert_eq!(
             ws.permission_role,
-            Some(PermissionRole::Unknown("CO_OWNER".into()))
+            Some(PermissionRole::Other("CO_OWNER".into()))
         );
         let icon = ws.icon.as_ref().expect("an icon");
-        assert_eq!(icon.r#type, Some(WorkspaceIconType::Unknown("SVG".into())));
+        assert_eq!(icon.r#type, Some(WorkspaceIconType::Other("SVG".into())));
         assert_eq!(icon.value.as_deref(), ex["icon"]["value"].as_str());
         assert_eq!(ws.workspace_id.as_deref(), ex["workspaceId"].as_str());
     }
@@ -518,7 +515,7 @@ mod wiki_get_mine_workspace {
         let h = harness().await;
         let get = || h.client.wiki_2_0().get_mine_workspace("union").build();
         assert_error_table(&h, WIKI, OP, get, |k| match k {
-            GetMineWorkspaceError::Unknown(code) => Some(code),
+            GetMineWorkspaceError::Other(code) => Some(code),
             _ => None,
         })
         .await;
@@ -575,7 +572,7 @@ mod wiki_get_workspaces {
             .client
             .wiki_2_0()
             .get_workspaces("union_id", ["a", "b"])
-            .option(GetWorkspacesOption {
+            .with_option(GetWorkspacesOption {
                 with_permission_role: Some(true),
             })
             .send()
@@ -628,8 +625,8 @@ mod wiki_get_workspaces {
         h.client
             .wiki_2_0()
             .get_workspaces("union_id", ["only"])
-            .option(option(true))
-            .option(option(false))
+            .with_option(option(true))
+            .with_option(option(false))
             .send()
             .await
             .unwrap();
@@ -645,7 +642,7 @@ mod wiki_get_workspaces {
         let h = harness().await;
         let get = || h.client.wiki_2_0().get_workspaces("u", ["a"]).build();
         assert_error_table(&h, WIKI, OP, get, |k| match k {
-            GetWorkspacesError::Unknown(code) => Some(code),
+            GetWorkspacesError::Other(code) => Some(code),
             _ => None,
         })
         .await;
@@ -789,7 +786,7 @@ mod wiki_get_workspace {
         let h = harness().await;
         let get = || h.client.wiki_2_0().get_workspace("ws", "u").build();
         assert_error_table(&h, WIKI, OP, get, |k| match k {
-            GetWorkspaceError::Unknown(code) => Some(code),
+            GetWorkspaceError::Other(code) => Some(code),
             _ => None,
         })
         .await;
@@ -910,7 +907,12 @@ mod fixture_services {
         h.reply(Reply::json(200, ex.clone()));
 
         let out = fixtures::get_body::Service::new(h.client.clone())
-            .search_form_data_ids("APP", "secret", "user", "FORM")
+            .search_form_data_ids(fixtures::get_body::SearchFormDataIdsParams {
+                app_type: "APP".to_owned(),
+                system_token: "secret".to_owned(),
+                user_id: "user".to_owned(),
+                form_uuid: "FORM".to_owned(),
+            })
             .page_size(50)
             .send()
             .await
@@ -993,7 +995,12 @@ mod fixture_services {
         h.reply(Reply::empty(200).header("x-acs-request-id", "req-200"));
 
         let got = fixtures::no_body::Service::new(h.client.clone())
-            .update_project_member_role("p", "u", "op", "role-1")
+            .update_project_member_role(fixtures::no_body::UpdateProjectMemberRoleParams {
+                project_id: "p".to_owned(),
+                user_id: "u".to_owned(),
+                operator_id: "op".to_owned(),
+                role_id: "role-1".to_owned(),
+            })
             .build()
             .send_with_meta()
             .await
@@ -1020,7 +1027,12 @@ mod fixture_services {
         h.reply(Reply::empty(204));
 
         fixtures::no_body::Service::new(h.client.clone())
-            .move_project_task("p 1", MoveProjectTaskStage::InProgress, 3, true)
+            .move_project_task(fixtures::no_body::MoveProjectTaskParams {
+                project_id: "p 1".to_owned(),
+                stage: MoveProjectTaskStage::InProgress,
+                position: 3,
+                pinned: true,
+            })
             .send()
             .await
             .unwrap();
@@ -1090,7 +1102,7 @@ mod fixture_services {
 
     #[tokio::test]
     async fn maps_of_arrays_of_objects_round_trip() {
-        use fixtures::maps::GetProcessInstanceSummaryResponseApproversByNodeResult as Result_;
+        use fixtures::maps::GetProcessInstanceSummaryResult as Result_;
         let h = harness().await;
         let ex = example(&fixture("maps"), "GetProcessInstanceSummary");
         h.reply(Reply::json(200, ex.clone()));
@@ -1382,7 +1394,12 @@ mod official_sdk_parity {
         use fixtures::no_body::MoveProjectTaskStage;
         let stage = MoveProjectTaskStage::Done;
         project
-            .move_project_task("p", stage, 1, false)
+            .move_project_task(fixtures::no_body::MoveProjectTaskParams {
+                project_id: "p".to_owned(),
+                stage,
+                position: 1,
+                pinned: false,
+            })
             .send()
             .await
             .unwrap();
@@ -1607,7 +1624,7 @@ mod wire_styles {
 
         h.reply(Reply::json(200, json!("RECYCLED")));
         let status = service.get_dentry_status("d1").send().await.unwrap();
-        assert_eq!(status, DentryStatus::Unknown("RECYCLED".to_owned()));
+        assert_eq!(status, DentryStatus::Other("RECYCLED".to_owned()));
 
         h.reply(Reply::json(
             200,
@@ -1637,7 +1654,7 @@ mod wire_styles {
     }
 
     /// Shared error tables (`use: common`) give typed variants; an operation without `errors:`
-    /// keeps every code as `Unknown(code)`.
+    /// keeps every code as `Other(code)`.
     #[tokio::test]
     async fn shared_error_tables_and_undocumented_codes() {
         let h = harness().await;
@@ -1676,7 +1693,7 @@ mod wire_styles {
         let e = api_error(Err::<(), _>(err));
         assert_eq!(
             e.kind(),
-            &UpdateSettingsError::Unknown("InvalidParameter".to_owned())
+            &UpdateSettingsError::Other("InvalidParameter".to_owned())
         );
     }
 }

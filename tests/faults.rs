@@ -510,7 +510,7 @@ mod answers {
             assert_eq!(shape(&e), want);
             let Error::Api(api) = &e else { panic!() };
             let kind = api.kind();
-            assert!(!matches!(kind, GetWorkspaceError::Unknown(_)), "{kind:?}");
+            assert!(!matches!(kind, GetWorkspaceError::Other(_)), "{kind:?}");
             match entry.code.as_str() {
                 "paramError" => assert_eq!(kind, &GetWorkspaceError::ParamError),
                 "permissionDenied" => assert_eq!(kind, &GetWorkspaceError::PermissionDenied),

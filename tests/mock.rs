@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use dingtalk_openapi::doc_2_0::{PinSpaceError, PinSpaceResponse};
-use dingtalk_openapi::drive_1_0::{AddSpaceResponse, AddSpaceResponsePermissionMode};
+use dingtalk_openapi::drive_1_0::{AddSpacePermissionMode, AddSpaceResponse};
 use dingtalk_openapi::mock::{operations, MockServer};
 use dingtalk_openapi::wiki_2_0::{
     GetMineWorkspaceResponse, GetWorkspaceError, GetWorkspaceResponse, GetWorkspacesError,
@@ -96,7 +96,7 @@ async fn a_configured_token_is_enforced_and_the_sdk_sees_invalid_authentication(
         Err(Error::Api(e)) => {
             assert_eq!(e.status(), 401);
             assert_eq!(e.code(), "InvalidAuthentication");
-            assert!(matches!(e.kind(), PinSpaceError::Unknown(c) if c == "InvalidAuthentication"));
+            assert!(matches!(e.kind(), PinSpaceError::Other(c) if c == "InvalidAuthentication"));
         }
         other => panic!("expected a 401, got {other:?}"),
     }
@@ -313,10 +313,7 @@ async fn every_example_answer_decodes_into_the_typed_output() {
     let out = c.drive_1_0().add_space("n", "u").send().await.unwrap();
     assert_eq!(out, example::<AddSpaceResponse>("drive", "AddSpace"));
     assert_eq!(out.space_id.as_deref(), Some("12345"));
-    assert_eq!(
-        out.permission_mode,
-        Some(AddSpaceResponsePermissionMode::Acl)
-    );
+    assert_eq!(out.permission_mode, Some(AddSpacePermissionMode::Acl));
 
     let out = c.wiki_2_0().get_mine_workspace("u").send().await.unwrap();
     assert_eq!(
@@ -330,7 +327,7 @@ async fn every_example_answer_decodes_into_the_typed_output() {
     let out = c
         .wiki_2_0()
         .get_workspaces("u", ["a"])
-        .option(GetWorkspacesOption {
+        .with_option(GetWorkspacesOption {
             with_permission_role: Some(true),
         })
         .send()
@@ -435,7 +432,7 @@ async fn respond_json_and_respond_error_with_script_any_answer() {
         .respond_error_with(400, "brandNewCode", "Not in the table.");
     match c.wiki_2_0().get_workspace("ws1", "u").send().await {
         Err(Error::Api(e)) => {
-            assert_eq!(e.kind(), &GetWorkspaceError::Unknown("brandNewCode".into()));
+            assert_eq!(e.kind(), &GetWorkspaceError::Other("brandNewCode".into()));
             assert_eq!(e.message(), "Not in the table.");
         }
         other => panic!("expected brandNewCode, got {other:?}"),
@@ -554,7 +551,7 @@ async fn received_requests_can_be_inspected_per_operation() {
     client
         .wiki_2_0()
         .get_workspaces("union 1", ["ws/1", "ws2"])
-        .option(GetWorkspacesOption {
+        .with_option(GetWorkspacesOption {
             with_permission_role: Some(true),
         })
         .send()

@@ -8,7 +8,9 @@
 use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
-use dingtalk_openapi::oauth2_1_0::{GetAccessTokenError, GetAccessTokenResponse};
+use dingtalk_openapi::oauth2_1_0::{
+    GetAccessTokenError, GetAccessTokenResponse, GetCorpAccessTokenParams,
+};
 use dingtalk_openapi::runtime::ManualClock;
 use dingtalk_openapi::{
     AccessToken, AppCredentials, Client, Error, RetryPolicy, Secret, SuiteCredentials, SuiteTicket,
@@ -453,7 +455,12 @@ async fn a_direct_token_call_never_shows_an_echoed_credential() {
     let oauth = client.oauth2_1_0();
     let app = oauth.get_access_token(APP_KEY, APP_SECRET).send().await;
     let corp = oauth
-        .get_corp_access_token(SUITE_KEY, SUITE_SECRET, "corpA", SUITE_TICKET)
+        .get_corp_access_token(GetCorpAccessTokenParams {
+            suite_key: SUITE_KEY.to_owned(),
+            suite_secret: SUITE_SECRET.into(),
+            auth_corp_id: "corpA".to_owned(),
+            suite_ticket: SUITE_TICKET.into(),
+        })
         .send()
         .await;
     let app = app.unwrap_err();
@@ -688,12 +695,14 @@ async fn nothing_printable_contains_a_secret() {
         .unwrap();
     assert_eq!(response.access_token.expose(), "tok-printed");
     let builder = client.oauth2_1_0().get_access_token(APP_KEY, APP_SECRET);
-    let corp_builder = client.oauth2_1_0().get_corp_access_token(
-        SUITE_KEY,
-        SUITE_SECRET,
-        "corpA",
-        Secret::new(SUITE_TICKET),
-    );
+    let corp_builder = client
+        .oauth2_1_0()
+        .get_corp_access_token(GetCorpAccessTokenParams {
+            suite_key: SUITE_KEY.to_owned(),
+            suite_secret: SUITE_SECRET.into(),
+            auth_corp_id: "corpA".to_owned(),
+            suite_ticket: Secret::new(SUITE_TICKET),
+        });
     let printed = [
         format!("{app:?}"),
         format!("{suite:?}"),

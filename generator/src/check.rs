@@ -6,6 +6,7 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use crate::diagnostic::{did_you_mean, suggest, suggestion, Diagnostic};
+use crate::inline;
 use crate::keypath::KeyPath;
 use crate::names::{pascal, setter, snake, type_join, variant};
 use crate::spec::{
@@ -1015,7 +1016,7 @@ impl<'a> Checker<'a> {
                     format!(
                         "the setter of parameter `{pname}` is `{setter}()`, the same as the setter of `{first}`"
                     ),
-                    format!("setters of `build`, `send`, `new` and `clone` get a `with_` prefix; keep one of `{first}` and `{pname}`"),
+                    format!("a setter named like a builder method or a standard word (`option`, `map`) gets a `with_` prefix; keep one of `{first}` and `{pname}`"),
                 );
             } else {
                 setters.insert(setter, pname);
@@ -1199,7 +1200,7 @@ impl<'a> Checker<'a> {
                 this.err(
                     &key,
                     format!("`{key}` generates the type `{name}`, which is also generated for `{first}`"),
-                    "rename one of them (inline objects and enums are named owner + key)",
+                    "rename one of them (an inline object or enum is named after its model or operation and its key)",
                 );
             } else {
                 seen.insert(name, key);
@@ -1221,8 +1222,14 @@ impl<'a> Checker<'a> {
         for (name, op) in &spec.operations {
             let rust = pascal(name);
             let fields = matches!(&op.response, Response::Body(b) if b.ty.is_none());
-            for suffix in ["", "Error", "Response"] {
-                if suffix == "Response" && !fields {
+            let params = op
+                .params
+                .values()
+                .filter(|p| p.required || p.location == Some(Location::Path))
+                .count()
+                > crate::model::MAX_POSITIONAL;
+            for suffix in ["", "Error", "Response", "Params"] {
+                if (suffix == "Response" && !fields) || (suffix == "Params" && !params) {
                     continue;
                 }
                 add(
@@ -1247,35 +1254,53 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let mut inline = Vec::new();
-        for (name, model) in &spec.models {
-            if let Some(fields) = &model.fields {
-                let key = KeyPath::Key(&KeyPath::top("models"), name);
-                inline_types(
-                    &pascal(name),
-                    KeyPath::Key(&key, "fields"),
-                    fields,
-                    &mut inline,
-                );
-            }
-        }
-        for (name, op) in &spec.operations {
-            let rust = pascal(name);
-            let key = KeyPath::Key(&KeyPath::top("operations"), name);
-            inline_types(&rust, KeyPath::Key(&key, "params"), &op.params, &mut inline);
-            if let Response::Body(b) = &op.response {
-                let response = KeyPath::Key(&key, "response");
-                inline_types(
-                    &type_join(&rust, "Response"),
-                    KeyPath::Key(&response, "fields"),
-                    &b.fields,
-                    &mut inline,
-                );
-            }
-        }
-        for (name, key) in inline {
+        for (name, key) in self.inline_names() {
             add(self, name, Origin::Inline(key));
         }
+    }
+
+    /// The inline types of every model and operation ([`inline::names`]): name and key path.
+    fn inline_names(&self) -> Vec<(String, String)> {
+        let spec = self.spec;
+        let taken = inline::declared(spec);
+        let mut out = Vec::new();
+        let mut named = |owner: &str, key: String, fields: &[inline::Fields<'_>]| {
+            for i in inline::names(owner, fields, &taken) {
+                out.push((i.name, format!("{key}.{}", i.key_path)));
+            }
+        };
+        for (name, model) in &spec.models {
+            if let Some(fields) = &model.fields {
+                let source = inline::Fields {
+                    above: None,
+                    key: "fields",
+                    fields,
+                };
+                named(&pascal(name), format!("models.{name}"), &[source]);
+            }
+        }
+        let none = IndexMap::new();
+        for (name, op) in &spec.operations {
+            let rust = pascal(name);
+            let answer = match &op.response {
+                Response::Body(b) if b.ty.is_none() => &b.fields,
+                _ => &none,
+            };
+            let sources = [
+                inline::Fields {
+                    above: None,
+                    key: "params",
+                    fields: &op.params,
+                },
+                inline::Fields {
+                    above: Some("Response"),
+                    key: "response.fields",
+                    fields: answer,
+                },
+            ];
+            named(&rust, format!("operations.{name}"), &sources);
+        }
+        out
     }
 }
 
@@ -1332,34 +1357,6 @@ const RESERVED_TYPES: &[&str] = &[
     "Serialize",
     "Deserialize",
 ];
-
-/// The structs and enums generated for inline `object` and `enum` fields, named owner + key.
-fn inline_types(
-    owner: &str,
-    key: KeyPath<'_>,
-    fields: &IndexMap<String, Field>,
-    out: &mut Vec<(String, String)>,
-) {
-    for (name, f) in fields {
-        let Ok(expr) = TypeExpr::parse(&f.ty) else {
-            continue;
-        };
-        let inner = match expr.leaf() {
-            TypeExpr::String if f.values.is_some() => None,
-            TypeExpr::Object if f.fields.is_some() => f.fields.as_ref(),
-            _ => continue,
-        };
-        let generated = type_join(owner, &pascal(name));
-        let fkey = KeyPath::Key(&key, name);
-        match inner {
-            None => out.push((generated, fkey.to_string())),
-            Some(inner) => {
-                out.push((generated.clone(), fkey.to_string()));
-                inline_types(&generated, KeyPath::Key(&fkey, "fields"), inner, out);
-            }
-        }
-    }
-}
 
 /// Whether a field's `example`/`default` contradicts its type (`None` if it fits).
 fn scalar_mismatch(expr: &TypeExpr, f: &Field, v: &serde_yaml::Value) -> Option<String> {

@@ -96,28 +96,64 @@ fn pascal_uncached(wire: &str) -> String {
 }
 
 /// The enum variant name for a wire value (enum value or error code): [`pascal`], except that
-/// `Unknown` is taken by the catch-all `Unknown(String)` variant, so a documented `Unknown`
-/// becomes `UnknownValue`.
+/// `Other` is taken by the catch-all `Other(String)` variant, so a documented `Other` becomes
+/// `OtherValue`.
 pub fn variant(wire: &str) -> String {
     match pascal(wire) {
-        id if id == "Unknown" => "UnknownValue".to_owned(),
+        id if id == "Other" => "OtherValue".to_owned(),
         id => id,
     }
 }
 
-/// Builder methods that a parameter setter must not shadow, and the operator methods of
-/// `std::ops` whose signature a setter (`fn add(self, value: T) -> Self`) would have, which
-/// clippy's `should_implement_trait` rejects.
-const BUILDER_METHODS: &[&str] = &[
-    "build", "send", "new", "clone", "add", "sub", "mul", "div", "rem", "shl", "shr", "bitand",
-    "bitor", "bitxor",
+/// Names a parameter setter gets a `with_` prefix for: the builder's own methods; the operator
+/// methods of `std::ops`, whose signature a setter (`fn add(self, value: T) -> Self`) would
+/// have (clippy's `should_implement_trait`); and words a Rust reader takes for the standard
+/// library's (`.option(..)` reads as a conversion to `Option`, `.map(..)` as a combinator).
+const PREFIXED: &[&str] = &[
+    // The builder's methods.
+    "build",
+    "send",
+    "new",
+    "clone",
+    "into_future",
+    "into_paginator",
+    // Operators.
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "shl",
+    "shr",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "neg",
+    "not",
+    // Words of the standard library's types and conversions.
+    "option",
+    "result",
+    "some",
+    "none",
+    "ok",
+    "err",
+    "into",
+    "from",
+    "default",
+    "as_ref",
+    "borrow",
+    "to_owned",
+    "to_string",
+    "unwrap",
+    "expect",
+    "map",
+    "iter",
 ];
 
 /// The setter name of an optional parameter whose Rust name is `snake`: the name itself, or
-/// `with_` + the name when the builder already has a method of that name (or it would read as
-/// an operator).
+/// `with_` + the name when it is one of [`PREFIXED`] (`option` → `with_option`).
 pub fn setter(snake: &str) -> String {
-    if BUILDER_METHODS.contains(&snake) {
+    if PREFIXED.contains(&snake) {
         format!("with_{snake}")
     } else {
         snake.to_owned()

@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 use super::answer::{self, retry_after};
 use super::classify::ErrorClass;
+use super::client::BoxFuture;
 use super::decode::Expect;
 use super::endpoint::Method;
 use super::error::{BuildError, Error, ErrorKind, TransportError};
@@ -50,6 +51,16 @@ impl<O, E> Attempt<O, E> {
             retry_after: None,
             token: None,
         }
+    }
+}
+
+/// `.await` on a request sends it: the same as [`Request::send`].
+impl<O: DeserializeOwned + Send + 'static, E: ErrorKind> std::future::IntoFuture for Request<O, E> {
+    type Output = Result<O, Error<E>>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 

@@ -249,14 +249,14 @@ mod tests {
     #[derive(Debug, Clone, PartialEq)]
     enum Kind {
         ParamError,
-        Unknown(String),
+        Other(String),
     }
 
     impl ErrorKind for Kind {
         fn from_code(code: &str) -> Self {
             match code {
                 "paramError" => Kind::ParamError,
-                _ => Kind::Unknown(code.to_owned()),
+                _ => Kind::Other(code.to_owned()),
             }
         }
     }
@@ -307,7 +307,7 @@ mod tests {
         };
         assert_eq!(
             (e.kind, e.request_id.as_deref()),
-            (Kind::Unknown("systemError".into()), Some("H1"))
+            (Kind::Other("systemError".into()), Some("H1"))
         );
     }
 

@@ -69,22 +69,21 @@ impl Endpoint {
         self.auth
     }
 
-    /// The endpoint of one operation of this service: its name, method and path template.
-    #[doc(hidden)]
-    pub const fn op(self, operation: &'static str, method: Method, path: &'static str) -> Self {
-        Endpoint {
-            operation,
-            method,
-            path,
-            ..self
-        }
-    }
-
     /// Marks a call that must not be repeated once it may have reached the server.
     #[doc(hidden)]
     pub const fn not_idempotent(self) -> Self {
         Endpoint {
             idempotent: false,
+            ..self
+        }
+    }
+
+    /// Marks a call that may be repeated once it may have reached the server (a POST, PUT,
+    /// PATCH or DELETE the spec says is `idempotent`).
+    #[doc(hidden)]
+    pub const fn idempotent(self) -> Self {
+        Endpoint {
+            idempotent: true,
             ..self
         }
     }
@@ -114,6 +113,70 @@ impl Endpoint {
             object_answer: false,
             ..self
         }
+    }
+}
+
+/// What the operations of one service version share: its name and default host. Generated
+/// code declares one per service and makes each operation's [`Endpoint`] from it
+/// (`SERVICE.get("GetWorkspace", "/v2.0/wiki/workspaces/{workspaceId}")`), idempotent when
+/// a GET, authenticated and answering a JSON object unless marked otherwise.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceVersion {
+    name: &'static str,
+    base_url: &'static str,
+}
+
+impl ServiceVersion {
+    /// The service version `name` (`wiki_2.0`), served at `base_url` by default.
+    pub const fn new(name: &'static str, base_url: &'static str) -> Self {
+        ServiceVersion { name, base_url }
+    }
+
+    /// The endpoint of its operation `operation` (`GetWorkspace`): `method` on `path` (a
+    /// template, `/v2.0/wiki/workspaces/{workspaceId}`).
+    pub const fn endpoint(
+        self,
+        operation: &'static str,
+        method: Method,
+        path: &'static str,
+    ) -> Endpoint {
+        Endpoint {
+            service: self.name,
+            operation,
+            method,
+            path,
+            base_url: self.base_url,
+            idempotent: matches!(method, Method::Get),
+            auth: true,
+            response_body: true,
+            object_answer: true,
+        }
+    }
+
+    /// [`Self::endpoint`] with GET.
+    pub const fn get(self, operation: &'static str, path: &'static str) -> Endpoint {
+        self.endpoint(operation, Method::Get, path)
+    }
+
+    /// [`Self::endpoint`] with POST.
+    pub const fn post(self, operation: &'static str, path: &'static str) -> Endpoint {
+        self.endpoint(operation, Method::Post, path)
+    }
+
+    /// [`Self::endpoint`] with PUT.
+    pub const fn put(self, operation: &'static str, path: &'static str) -> Endpoint {
+        self.endpoint(operation, Method::Put, path)
+    }
+
+    /// [`Self::endpoint`] with PATCH.
+    pub const fn patch(self, operation: &'static str, path: &'static str) -> Endpoint {
+        self.endpoint(operation, Method::Patch, path)
+    }
+
+    /// [`Self::endpoint`] with DELETE.
+    pub const fn delete(self, operation: &'static str, path: &'static str) -> Endpoint {
+        self.endpoint(operation, Method::Delete, path)
     }
 }
 

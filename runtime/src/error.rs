@@ -8,7 +8,7 @@ use super::token_error::TokenError;
 /// The documented error codes of one operation (generated per operation).
 ///
 /// Generated enums map each documented code to its variant and keep any other code in an
-/// `Unknown(String)` variant, so no code is lost.
+/// `Other(String)` variant, so no code is lost.
 pub trait ErrorKind: fmt::Debug + Clone + Send + Sync + 'static {
     /// The kind of an error code as the server sent it.
     #[doc(hidden)]

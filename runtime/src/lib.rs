@@ -17,6 +17,8 @@ mod endpoint;
 mod error;
 mod fields;
 mod limit;
+mod macros;
+mod paginate;
 mod redact;
 mod request;
 mod response;
@@ -33,11 +35,12 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use credentials::{
     AppCredentials, CorpCredentials, SuiteCredentials, SuiteTicket, SuiteTicketSource,
 };
-pub use endpoint::{Endpoint, Method};
+pub use endpoint::{Endpoint, Method, ServiceVersion};
 pub use error::{
     ApiError, BuildError, Error, ErrorKind, InvalidResponse, RedirectError, TransportError,
 };
 pub use limit::RateLimit;
+pub use paginate::{Cursor, Items, Pages, Paginator};
 pub use request::{strings, Request};
 pub use response::{Response, ResponseMeta};
 pub use secret::{AccessToken, Secret};
@@ -50,3 +53,7 @@ pub use retry::{Jitter, RetryPolicy};
 /// Free-form JSON, for fields typed `any` in the spec.
 pub use serde_json::Value;
 pub use undocumented::UndocumentedCode;
+
+/// serde, for the code the runtime's macros expand to in generated modules.
+#[doc(hidden)]
+pub use serde as __serde;

@@ -221,6 +221,37 @@ impl<O, E> Request<O, E> {
         }
     }
 
+    /// Sets the string field at `path` of the JSON object body (`["option", "nextToken"]`),
+    /// making the objects on the way as needed: a paginator's cursor.
+    pub(crate) fn body_text_at(mut self, path: &[&str], value: &str) -> Self {
+        let Some((last, outer)) = path.split_last() else {
+            return self;
+        };
+        let mut at = self
+            .body
+            .get_or_insert_with(|| serde_json::Value::Object(Default::default()));
+        for key in outer {
+            match at {
+                serde_json::Value::Object(fields) => {
+                    at = fields
+                        .entry(*key)
+                        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                }
+                _ => break,
+            }
+        }
+        match at {
+            serde_json::Value::Object(fields) => {
+                fields.insert((*last).to_owned(), value.into());
+            }
+            _ => self.record_problem(format!(
+                "body field `{}`: what holds it is not an object",
+                path.join(".")
+            )),
+        }
+        self
+    }
+
     /// Sets the whole JSON body (a `style: whole` parameter: an array, say).
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match self.value(body) {

@@ -1,20 +1,14 @@
 //! The error kind of operations whose spec documents no error codes.
 
-use super::error::ErrorKind;
-
 /// The error codes of an operation whose spec documents none yet (every imported operation):
 /// each code is kept as sent. Generated code names it per operation (`type GetXError =
-/// rt::UndocumentedCode`), so `GetXError::Unknown(code)` keeps working once codes are curated
+/// rt::UndocumentedCode`), so `GetXError::Other(code)` keeps working once codes are curated
 /// and the name becomes an enum of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UndocumentedCode {
     /// A code, as sent.
-    Unknown(String),
+    Other(String),
 }
 
-impl ErrorKind for UndocumentedCode {
-    fn from_code(code: &str) -> Self {
-        UndocumentedCode::Unknown(code.to_owned())
-    }
-}
+crate::error_codes!(UndocumentedCode {});

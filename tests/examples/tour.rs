@@ -13,6 +13,7 @@
 use std::io::Write;
 
 use dingtalk_openapi::mock::{operations, MockServer, OperationInfo};
+use dingtalk_openapi::oauth2_1_0::GetCorpAccessTokenParams;
 use dingtalk_openapi::wiki_2_0::{GetWorkspaceError, GetWorkspacesOption, Workspace};
 use dingtalk_openapi::{AppCredentials, Client, Error};
 
@@ -131,7 +132,7 @@ async fn typed(client: &Client, op: &OperationInfo) -> Option<Result<Vec<String>
         ("wiki_2_0", "GetWorkspaces") => client
             .wiki_2_0()
             .get_workspaces("union_id", ["9r09jSO3WARyxd8A"])
-            .option(GetWorkspacesOption {
+            .with_option(GetWorkspacesOption {
                 with_permission_role: Some(true),
             })
             .send()
@@ -183,7 +184,12 @@ async fn typed(client: &Client, op: &OperationInfo) -> Option<Result<Vec<String>
             .map_err(Into::into),
         ("oauth2_1_0", "GetCorpAccessToken") => client
             .oauth2_1_0()
-            .get_corp_access_token("demo-suite-key", "demo-suite-secret", "ding-corp", "ticket")
+            .get_corp_access_token(GetCorpAccessTokenParams {
+                suite_key: "demo-suite-key".to_owned(),
+                suite_secret: "demo-suite-secret".into(),
+                auth_corp_id: "ding-corp".to_owned(),
+                suite_ticket: "ticket".into(),
+            })
             .send()
             .await
             .map(|r| vec![token(&r.access_token, r.expire_in)])

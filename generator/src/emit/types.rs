@@ -1,0 +1,191 @@
+//! Models: structs of serde fields (with a constructor when they are sent with required
+//! fields) and string enums.
+
+use proc_macro2::{Delimiter, Group, TokenStream};
+use quote::quote;
+
+use super::{braced, complexity, docs, ident, str_lit, ty, Options, COMPLEX};
+use crate::model::{Enum, Field, RustType, Struct, TypeDef};
+use crate::names::serde_camel;
+
+pub(super) fn type_def(t: &TypeDef, opts: &Options) -> TokenStream {
+    match t {
+        TypeDef::Struct(s) => struct_def(s, opts),
+        TypeDef::Enum(e) => enum_def(e, opts),
+    }
+}
+
+/// The declared type of a struct field: boxed and/or optional.
+fn field_ty(s: &Struct, f: &Field) -> TokenStream {
+    let mut t = ty(&f.ty);
+    if f.boxed {
+        t = quote!(Box<#t>);
+    }
+    if s.is_option(f) {
+        quote!(Option<#t>)
+    } else {
+        t
+    }
+}
+
+/// A public, documented model: a struct of serde fields, and its constructor if it has one.
+fn struct_def(s: &Struct, opts: &Options) -> TokenStream {
+    let name = ident(&s.name);
+    let (ser, ser_attr) = serialize(s.sent, opts);
+    let doc = docs(&s.docs);
+    let camel = s
+        .fields
+        .iter()
+        .filter(|f| serde_camel(&f.ident) == f.wire)
+        .count();
+    let rename_all = camel * 2 > s.fields.len();
+    let fields = s.fields.iter().map(|f| {
+        let doc = docs(&f.docs);
+        let fname = ident(&f.ident);
+        let t = field_ty(s, f);
+        let derived = if rename_all {
+            serde_camel(&f.ident)
+        } else {
+            f.ident.clone()
+        };
+        let mut args = Vec::new();
+        if derived != f.wire {
+            let wire = &f.wire;
+            args.push(quote!(rename = #wire));
+        }
+        if s.is_option(f) && s.sent {
+            args.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
+        quote! { #doc #attr pub #fname: #t, }
+    });
+    let fields = braced(fields, TokenStream::new());
+    let container = rename_all.then(|| quote!(#[serde(rename_all = "camelCase")]));
+    let default = s.default.then(|| quote!(Default,));
+    // `Option<Box<T>>`: Option at 1, T at 2 (Box at 2, T at 3 when boxed).
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| 10 + u32::from(f.boxed) * 20 + complexity(&f.ty, 2 + u32::from(f.boxed)) > COMPLEX)
+        .then(|| quote!(#[allow(clippy::type_complexity)]));
+    let mut out = quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default #ser Deserialize)]
+        #ser_attr
+        #container
+        #allow
+        pub struct #name #fields
+    };
+    if s.has_constructor() {
+        out.extend(constructor(s));
+    }
+    out
+}
+
+/// `new(required fields…)` of a struct that is sent with required fields (it has no
+/// `Default`, which would be an invalid request): the other fields are `None`.
+fn constructor(s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let n = ident(&f.ident);
+        let t = match &f.ty {
+            RustType::String => quote!(impl Into<String>),
+            RustType::Secret => quote!(impl Into<rt::Secret>),
+            t => ty(t),
+        };
+        quote!(#n: #t)
+    });
+    let values = s.fields.iter().map(|f| {
+        let n = ident(&f.ident);
+        if !f.required {
+            return quote!(#n: None,);
+        }
+        let mut value = match &f.ty {
+            RustType::String | RustType::Secret => quote!(#n.into()),
+            _ => quote!(#n),
+        };
+        if f.boxed {
+            value = quote!(Box::new(#value));
+        }
+        if s.is_option(f) {
+            value = quote!(Some(#value));
+        }
+        quote!(#n: #value,)
+    });
+    let fields = braced(values, TokenStream::new());
+    let list = required
+        .iter()
+        .map(|f| format!("`{}`", f.ident))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = str_lit(
+        " ",
+        &format!("A value with the required fields ({list}); the others are `None`."),
+    );
+    // Seven arguments are clippy's limit.
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self #fields
+            }
+        }
+    }
+}
+
+/// A string enum: its variants and the catch-all `Other(String)`, and one invocation of the
+/// runtime's `string_enum!` with the table of wire values, which makes `as_str`, `Display`,
+/// `FromStr`, `From<String>` and serde's traits from it (`Serialize` under the `serialize`
+/// feature when the enum is only received).
+fn enum_def(e: &Enum, opts: &Options) -> TokenStream {
+    let name = ident(&e.name);
+    let doc = docs(&e.docs);
+    let variants = e.variants.iter().map(|v| {
+        let doc = docs(&v.docs);
+        let var = ident(&v.ident);
+        quote! { #doc #var, }
+    });
+    let variants = braced(
+        variants,
+        quote! {
+            /// A value this SDK does not know, as sent (decoded, never an error).
+            Other(String),
+        },
+    );
+    let table = table(e);
+    let cfg = match &opts.serialize_feature {
+        Some(feature) if !e.sent => quote!(, cfg(feature = #feature)),
+        _ => TokenStream::new(),
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name #variants
+        rt::string_enum!(#name #table #cfg);
+    }
+}
+
+/// `{ Variant = "wire", … }`: the table a runtime macro turns into conversions.
+pub(super) fn table(e: &Enum) -> Group {
+    let pairs = e.variants.iter().map(|v| {
+        let (var, wire) = (ident(&v.ident), str_lit("", &v.wire));
+        quote!(#var = #wire)
+    });
+    Group::new(Delimiter::Brace, quote!(#(#pairs),*))
+}
+
+/// How a model gets `Serialize`: `Serialize,` in its derive list (a type that is sent, or no
+/// feature configured), or else an attribute deriving it under the feature.
+fn serialize(sent: bool, opts: &Options) -> (TokenStream, TokenStream) {
+    match &opts.serialize_feature {
+        Some(feature) if !sent => (
+            TokenStream::new(),
+            quote!(#[cfg_attr(feature = #feature, derive(Serialize))]),
+        ),
+        _ => (quote!(Serialize,), TokenStream::new()),
+    }
+}
