@@ -2,99 +2,56 @@
 //!
 //! Only spec files re-run this script, so a build without a spec change does not regenerate.
 
-use std::path::{Path, PathBuf};
+use dingtalk_openapi_codegen::build_script::{self, doc_attribute, include_module, write_out};
+use dingtalk_openapi_codegen::doctext;
 
 fn main() {
-    if let Err(msg) = run() {
-        // A clean, located message instead of a panic and a backtrace.
-        for line in dingtalk_openapi_codegen::cargo_error_lines(&msg) {
-            println!("{line}");
-        }
-        std::process::exit(1);
-    }
+    build_script::run(generate);
 }
 
-fn run() -> Result<(), String> {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
-    let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    let spec_dir = manifest.join("spec");
-    println!("cargo::rerun-if-changed={}", spec_dir.display());
-    let files = dingtalk_openapi_codegen::files::yaml_files(&spec_dir)?;
-    let cargo_toml =
-        std::fs::read_to_string(manifest.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let mut enabled = Vec::new();
-    let mut sources = Vec::new();
-    for f in &files {
-        println!("cargo::rerun-if-changed={}", f.display());
-        let module = f
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if !cargo_toml
+fn generate() -> Result<(), String> {
+    let manifest = std::fs::read_to_string(build_script::manifest_dir()?.join("Cargo.toml"))
+        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    let mut missing = Vec::new();
+    let specs = build_script::read_specs("spec", "spec", |module| {
+        if !manifest
             .lines()
             .any(|l| l.trim_start().starts_with(&format!("{module} = ")))
         {
-            return Err(format!(
-                "spec/{module}.yaml has no cargo feature: add `{module} = []` under [features] in generated/Cargo.toml (and to `default`)"
-            ));
+            missing.push(format!("{module} = []"));
         }
-        if std::env::var_os(format!("CARGO_FEATURE_{}", module.to_uppercase())).is_some() {
-            let text = std::fs::read_to_string(f)
-                .map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-            enabled.push(module);
-            sources.push((format!("spec/{}", file_name(f)), text));
-        }
+        std::env::var_os(format!("CARGO_FEATURE_{}", module.to_uppercase())).is_some()
+    })?;
+    if !missing.is_empty() {
+        return Err(format!(
+            "spec files without a cargo feature: add `{}` under [features] in generated/Cargo.toml (and to `default`)",
+            missing.join("`, `")
+        ));
     }
-    let inputs: Vec<_> = sources
-        .iter()
-        .map(|(name, source)| dingtalk_openapi_codegen::Input { name, source })
-        .collect();
-    let generated = dingtalk_openapi_codegen::generate(&inputs, &Default::default())
-        .map_err(|d| d.to_string())?;
-    for g in &generated {
-        write_if_changed(&out.join(format!("{}.rs", g.service.module)), &g.source)?;
-    }
+    let generated = build_script::generate_into_out_dir(&specs, &Default::default())?;
     let mut modules = String::new();
     for g in &generated {
         let s = &g.service;
-        // The title as rustdoc text (escaped, no control characters), written as a Rust string
-        // literal (`{:?}` escapes quotes and backslashes).
         let doc = format!(
             "{} — DingTalk `{}` {}: models, errors and request builders.",
-            dingtalk_openapi_codegen::doctext::inline(&s.title),
+            doctext::inline(&s.title),
             s.service,
             s.version
         );
-        modules.push_str(&format!(
-            "#[cfg(feature = \"{m}\")]\n#[doc = {doc:?}]\npub mod {m} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{m}.rs\"));\n}}\n",
-            m = s.module,
-        ));
+        let cfg = format!("#[cfg(feature = \"{}\")]", s.module);
+        modules.push_str(&include_module(&s.module, &[cfg, doc_attribute(&doc)]));
     }
-    write_if_changed(&out.join("services.rs"), &modules)?;
+    write_out("services.rs", &modules)?;
     // The spec text of each enabled service, for the mock server (`mock` feature).
-    let mut specs = String::from(
+    let mut texts = String::from(
         "/// `(file name, YAML text)` of the spec each enabled service was generated from.\npub const SPECS: &[(&str, &str)] = &[\n",
     );
-    for (module, (name, _)) in enabled.iter().zip(&sources) {
-        specs.push_str(&format!(
-            "    (\"{name}\", include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/spec/{module}.yaml\"))),\n"
+    for s in &specs {
+        texts.push_str(&format!(
+            "    (\"{}\", include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/spec/{}.yaml\"))),\n",
+            s.name, s.stem
         ));
     }
-    specs.push_str("];\n");
-    write_if_changed(&out.join("specs.rs"), &specs)
-}
-
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// Writes only when the content differs, so unchanged output keeps its timestamp.
-fn write_if_changed(path: &Path, content: &str) -> Result<(), String> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(content) {
-        return Ok(());
-    }
-    std::fs::write(path, content).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    texts.push_str("];\n");
+    write_out("specs.rs", &texts)
 }

@@ -5,6 +5,7 @@
 //! files; the `dingtalk-openapi` crate calls it from its build script, the CLI from the shell.
 //! [`files`] reads spec files from disk for them.
 
+pub mod build_script;
 pub mod check;
 pub mod diagnostic;
 pub mod doctext;
