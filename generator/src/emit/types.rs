@@ -101,9 +101,14 @@ fn constructor(s: &Struct) -> TokenStream {
         if !f.required {
             return quote!(#n: None,);
         }
-        let mut value = match &f.ty {
-            RustType::String | RustType::Secret => quote!(#n.into()),
-            _ => quote!(#n),
+        let converted = matches!(f.ty, RustType::String | RustType::Secret);
+        if !converted && !f.boxed && !s.is_option(f) {
+            return quote!(#n,);
+        }
+        let mut value = if converted {
+            quote!(#n.into())
+        } else {
+            quote!(#n)
         };
         if f.boxed {
             value = quote!(Box::new(#value));
