@@ -12,7 +12,7 @@ use dingtalk_openapi::drive_1_0::{AddSpacePermissionMode, AddSpaceResponse};
 use dingtalk_openapi::mock::{operations, MockServer};
 use dingtalk_openapi::wiki_2_0::{
     GetMineWorkspaceResponse, GetWorkspaceError, GetWorkspaceResponse, GetWorkspacesError,
-    GetWorkspacesOption, GetWorkspacesResponse, PermissionRole, Workspace,
+    GetWorkspacesOption, GetWorkspacesResponse, ListWorkspacesResponse, PermissionRole, Workspace,
 };
 use dingtalk_openapi::{AccessToken, Client, Error, RetryPolicy};
 use serde::de::DeserializeOwned;
@@ -347,6 +347,18 @@ async fn every_example_answer_decodes_into_the_typed_output() {
     assert!(out.workspace.is_some());
     assert_eq!(out.workspace, mine.workspace);
 
+    // A paginated operation answers the first page of its list by default.
+    let out = c.wiki_2_0().list_workspaces("u").await.unwrap();
+    assert_eq!(
+        out,
+        example::<ListWorkspacesResponse>("wiki", "ListWorkspaces")
+    );
+    assert_eq!(out.next_token.as_deref(), Some("mock-page-2"));
+    assert_eq!(
+        out.workspaces.unwrap()[0].name.as_deref(),
+        Some("workspace_name")
+    );
+
     // Every operation of these services was covered above.
     let covered = [
         "PinSpace",
@@ -354,6 +366,7 @@ async fn every_example_answer_decodes_into_the_typed_output() {
         "GetMineWorkspace",
         "GetWorkspaces",
         "GetWorkspace",
+        "ListWorkspaces",
     ];
     for op in operations()
         .iter()
@@ -364,6 +377,46 @@ async fn every_example_answer_decodes_into_the_typed_output() {
             "{} has no typed decode check here",
             op.name()
         );
+    }
+}
+
+#[tokio::test]
+async fn a_paginated_operation_pages_through_a_list_of_three_pages() {
+    let mock = MockServer::start().await.unwrap();
+    let c = mock.client();
+    let pages = c
+        .wiki_2_0()
+        .list_workspaces("u")
+        .max_results(5)
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+        .unwrap();
+    let cursors: Vec<Option<&str>> = pages.iter().map(|p| p.next_token.as_deref()).collect();
+    assert_eq!(cursors, [Some("mock-page-2"), Some("mock-page-3"), None]);
+    let asked: Vec<Option<String>> = mock
+        .requests("wiki", "ListWorkspaces")
+        .iter()
+        .map(|r| r.query_param("nextToken").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        asked,
+        [None, Some("mock-page-2".into()), Some("mock-page-3".into())]
+    );
+
+    // A cursor the mock did not give is a parameter error.
+    match c
+        .wiki_2_0()
+        .list_workspaces("u")
+        .next_token("elsewhere")
+        .await
+    {
+        Err(Error::Api(e)) => {
+            assert_eq!(e.code(), "paramError");
+            assert!(e.message().contains("elsewhere"), "{e}");
+        }
+        other => panic!("expected paramError, got {other:?}"),
     }
 }
 

@@ -14,7 +14,10 @@
 //!
 //! A valid request is answered with the operation's example response from the spec (or one
 //! synthesised from the response fields), unless a test scripted something else
-//! ([`MockServer::on`]).
+//! ([`MockServer::on`]). A paginated operation (`pagination:` in the spec) answers page 1, 2 or
+//! 3 of a list, by the cursor the request carries (`mock-page-2`, `mock-page-3`), each page with
+//! the next one's cursor but the last, so that a paginator can be tried on the mock; a cursor
+//! the mock did not give is a parameter error.
 //!
 //! Error answers carry DingTalk's JSON body `{"code", "message", "requestid"}` and every answer an
 //! `x-acs-request-id` header. Operations are named by product code (`wiki`) or module
@@ -25,6 +28,7 @@
 //! reads a folder of spec files.
 
 mod log;
+mod pages;
 mod registry;
 mod synth;
 mod validate;
@@ -646,7 +650,14 @@ fn answer(
             json_response(status, Some(&body), request_id)
         }
         Some(Reply { status, body }) => json_response(status, body.as_ref(), request_id),
-        None => json_response(200, info.example_response().as_ref(), request_id),
+        None => match &info.op.pagination {
+            // A list a page at a time, so that paginators can be tried on the mock.
+            Some(p) => match pages::answer(info.spec(), &info.op, p, req) {
+                Ok(page) => json_response(200, page.as_ref(), request_id),
+                Err(message) => error(400, info.param_error_code(), &message, request_id),
+            },
+            None => json_response(200, info.example_response().as_ref(), request_id),
+        },
     }
 }
 

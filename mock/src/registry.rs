@@ -289,9 +289,13 @@ impl OperationInfo {
     }
 
     /// What the mock answers by default: the spec's example, or one synthesised from the
-    /// response fields or type; `None` for `response: none`.
+    /// response fields or type (for a paginated operation, the first page of its list);
+    /// `None` for `response: none`.
     pub fn example_response(&self) -> Option<Value> {
-        example_response(self.spec(), &self.op)
+        match &self.op.pagination {
+            Some(p) => super::pages::page(self.spec(), &self.op, p, 1),
+            None => example_response(self.spec(), &self.op),
+        }
     }
 
     /// Parameters for a valid call of this operation, from the spec alone, encoded as each

@@ -144,13 +144,36 @@ async fn typed(client: &Client, op: &OperationInfo) -> Option<Result<Vec<String>
                 lines
             })
             .map_err(Into::into),
+        // `.await` on a request builder sends it, as `.send().await` does.
         ("wiki_2_0", "GetWorkspace") => client
             .wiki_2_0()
             .get_workspace("9r09jSO3WARyxd8A", "union_id")
             .with_permission_role(true)
-            .send()
             .await
             .map(|r| vec![workspace(r.workspace.as_ref())])
+            .map_err(Into::into),
+        // A paginator asks for each page with the cursor the previous one gave.
+        ("wiki_2_0", "ListWorkspaces") => client
+            .wiki_2_0()
+            .list_workspaces("union_id")
+            .max_results(10)
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .map(|pages| {
+                let mut lines = vec![format!("{} pages through the paginator:", pages.len())];
+                lines.extend(pages.iter().enumerate().map(|(i, page)| {
+                    let all = page.workspaces.as_deref().unwrap_or_default();
+                    let next = page.next_token.as_deref().unwrap_or("none: the last page");
+                    format!(
+                        "page {}: {} knowledge base(s), next cursor {next}",
+                        i + 1,
+                        all.len()
+                    )
+                }));
+                lines
+            })
             .map_err(Into::into),
         ("doc_2_0", "PinSpace") => client
             .doc_2_0()
