@@ -979,7 +979,42 @@ impl<'a> Checker<'a> {
                 help,
             )
             .refers_to = refers;
+        } else if what == "cursor" {
+            self.cursor_place(at, op, path, refers);
         }
+    }
+
+    /// The paginator sets the cursor as text in the query, or in the body (a field of it, or of
+    /// an object in it): the cursor names a string parameter or body field there.
+    fn cursor_place(&mut self, at: String, op: &Operation, path: &str, refers: Option<String>) {
+        let outer = path.split('.').next().unwrap_or(path);
+        let Some(location) = op.params.get(outer).and_then(|p| p.location) else {
+            return;
+        };
+        let placed = match location {
+            Location::Body => true,
+            Location::Query => path == outer,
+            Location::Path | Location::Header => false,
+        };
+        let ty = param_field(op, path).map_or("", |f| f.ty.trim());
+        let problem = if !placed {
+            let place = match location {
+                Location::Path => "a path parameter",
+                Location::Header => "a header",
+                _ => "a field of a query object",
+            };
+            format!("pagination cursor `{path}` is {place}")
+        } else if !ty.is_empty() && ty != "string" {
+            format!("pagination cursor `{path}` is a `{ty}`, not a string")
+        } else {
+            return;
+        };
+        self.report(
+            at,
+            problem,
+            "the paginator sets the cursor as text: name a `string` query parameter, or a `string` field of the body or of a body object",
+        )
+        .refers_to = refers;
     }
 
     /// Names the emitter derives per operation must not collide with each other or with the
@@ -1392,16 +1427,15 @@ fn scalar_mismatch(expr: &TypeExpr, f: &Field, v: &serde_yaml::Value) -> Option<
 }
 
 fn param_path_exists(op: &Operation, path: &str) -> bool {
+    param_field(op, path).is_some()
+}
+
+/// The parameter `path` names, or the field of a parameter's object (`option.nextToken`).
+fn param_field<'o>(op: &'o Operation, path: &str) -> Option<&'o Field> {
     let mut parts = path.split('.');
-    let first = parts.next().unwrap_or_default();
-    let Some(mut field) = op.params.get(first) else {
-        return false;
-    };
+    let mut field = op.params.get(parts.next()?)?;
     for part in parts {
-        match field.fields.as_ref().and_then(|f| f.get(part)) {
-            Some(f) => field = f,
-            None => return false,
-        }
+        field = field.fields.as_ref()?.get(part)?;
     }
-    true
+    Some(field)
 }
