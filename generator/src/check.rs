@@ -1206,7 +1206,9 @@ impl<'a> Checker<'a> {
             K::WrongType { expected, .. } if self.is_object(expected) => {
                 (format!("`{at}` should be an object"), wrong)
             }
-            K::WrongType { expected, found } => {
+            K::WrongType {
+                expected, found, ..
+            } => {
                 (format!("`{at}` should be {expected}, found {found}"), wrong)
             }
             // Limits are not checked in examples.

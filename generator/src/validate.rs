@@ -55,6 +55,8 @@ pub enum ProblemKind {
         /// What the value is: `null`, `a boolean`, `a number`, `a string`, `an array`,
         /// `an object`.
         found: &'static str,
+        /// The value, as compact JSON.
+        value: String,
     },
     /// A string that is not one of the documented values (of the enum model `model`, or of
     /// the field's own `enum:`).
@@ -89,11 +91,15 @@ pub enum ProblemKind {
     },
     /// A number below `minimum`.
     BelowMinimum {
+        /// The number, as JSON writes it.
+        value: String,
         /// The minimum.
         min: f64,
     },
     /// A number above `maximum`.
     AboveMaximum {
+        /// The number, as JSON writes it.
+        value: String,
         /// The maximum.
         max: f64,
     },
@@ -198,10 +204,8 @@ impl Walk<'_, '_> {
         expr: &TypeExpr,
     ) {
         let Some(obj) = value.as_object() else {
-            let found = json_kind(value);
-            let expected = expr.clone();
             let at = if at.is_empty() { "(root)" } else { at };
-            self.problem(at, declared_at, ProblemKind::WrongType { expected, found });
+            self.wrong_type(at, declared_at, expr, value);
             return;
         };
         let declared = |name: &str| declared_at.map(|d| format!("{d}.{name}"));
@@ -288,12 +292,17 @@ impl Walk<'_, '_> {
             self.bounds(at, declared_at, f, v);
         }
         if !fits {
-            let kind = ProblemKind::WrongType {
-                expected: expr.clone(),
-                found: json_kind(v),
-            };
-            self.problem(at, declared_at, kind);
+            self.wrong_type(at, declared_at, expr, v);
         }
+    }
+
+    fn wrong_type(&mut self, at: &str, declared_at: Option<&str>, expr: &TypeExpr, v: &Value) {
+        let kind = ProblemKind::WrongType {
+            expected: expr.clone(),
+            found: json_kind(v),
+            value: v.to_string(),
+        };
+        self.problem(at, declared_at, kind);
     }
 
     /// A value of the model `name` (a struct or a string enum); an unknown model accepts all.
@@ -319,14 +328,7 @@ impl Walk<'_, '_> {
                     };
                     self.problem(at, Some(&declared_at), kind);
                 }
-                None => {
-                    let found = json_kind(v);
-                    let kind = ProblemKind::WrongType {
-                        expected: expr,
-                        found,
-                    };
-                    self.problem(at, Some(&declared_at), kind);
-                }
+                None => self.wrong_type(at, Some(&declared_at), &expr, v),
             },
             _ => {}
         }
@@ -370,10 +372,12 @@ impl Walk<'_, '_> {
         }
         let n = v.as_f64().unwrap_or_default();
         if let Some(min) = f.limits.minimum.filter(|m| n < *m) {
-            self.problem(at, declared_at, ProblemKind::BelowMinimum { min });
+            let value = v.to_string();
+            self.problem(at, declared_at, ProblemKind::BelowMinimum { value, min });
         }
         if let Some(max) = f.limits.maximum.filter(|m| n > *m) {
-            self.problem(at, declared_at, ProblemKind::AboveMaximum { max });
+            let value = v.to_string();
+            self.problem(at, declared_at, ProblemKind::AboveMaximum { value, max });
         }
     }
 

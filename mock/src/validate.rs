@@ -1,9 +1,14 @@
 //! Checks a received request against its operation's parameters in the spec: presence of required
 //! parameters, types, documented enum values and limits. The first problem found is reported, with
 //! a message that names the parameter (`option.withPermissionRole`, `workspaceIds[3]`).
+//!
+//! This file decodes what arrived (query, path, headers, `style`d values) into JSON; the value
+//! itself is checked by the generator's walk (`dingtalk_openapi_codegen::validate`), the same
+//! that checks the spec's example answers.
 
 use dingtalk_openapi_codegen::spec::{Field, Location, Operation, SpecFile, Style};
 use dingtalk_openapi_codegen::types::TypeExpr;
+use dingtalk_openapi_codegen::validate as walk;
 use serde_json::{Map, Value};
 
 /// What arrived, decoded.
@@ -47,7 +52,7 @@ pub(crate) fn validate(spec: &SpecFile, op: &Operation, req: &Incoming<'_>) -> R
         match found {
             None if f.required || f.location == Some(Location::Path) => return Err(missing(name)),
             None => {}
-            Some(v) => check(spec, name, &expr, f, &v, true)?,
+            Some(v) => check(spec, name, &expr, f, &v)?,
         }
     }
     if let Some((name, f)) = whole {
@@ -84,7 +89,7 @@ pub(crate) fn validate(spec: &SpecFile, op: &Operation, req: &Incoming<'_>) -> R
             }
         }
     }
-    check_fields(spec, "", body_fields, &body)
+    check_fields(spec, body_fields, &body)
 }
 
 /// A value sent as JSON text (`style: json`); text that is not JSON is taken as a string.
@@ -122,13 +127,13 @@ fn whole_body(spec: &SpecFile, name: &str, f: &Field, body: &[u8]) -> Result<(),
     let v: Value = serde_json::from_slice(body)
         .map_err(|e| format!("the request body is not valid JSON: {e}"))?;
     let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
-    check(spec, name, &expr, f, &v, true)
+    check(spec, name, &expr, f, &v)
 }
 
 /// Whether `v` is a valid value of model `model` (required fields, types, enums, limits).
 pub(crate) fn conforms(spec: &SpecFile, model: &str, v: &Value) -> bool {
     let f = Field::of_type(model);
-    check(spec, model, &TypeExpr::Named(model.to_owned()), &f, v, true).is_ok()
+    check(spec, model, &TypeExpr::Named(model.to_owned()), &f, v).is_ok()
 }
 
 fn missing(name: &str) -> String {
@@ -272,170 +277,86 @@ fn wrong_type(name: &str, expr: &TypeExpr, spec: &SpecFile, got: &Value) -> Stri
     format!("{name} must be {}, got {got}", describe(expr, spec))
 }
 
-fn check_fields<'a>(
+/// The body's fields against their parameters: each required one present, each present one of
+/// its type.
+fn check_fields(
     spec: &SpecFile,
-    prefix: &str,
-    fields: impl IntoIterator<Item = (&'a String, &'a Field)>,
+    fields: Vec<(&String, &Field)>,
     map: &Map<String, Value>,
 ) -> Result<(), String> {
     for (k, f) in fields {
-        let name = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
         match map.get(k) {
-            None | Some(Value::Null) if f.required => return Err(missing(&name)),
+            None | Some(Value::Null) if f.required => return Err(missing(k)),
             None | Some(Value::Null) => {}
             Some(v) => {
                 let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
-                check(spec, &name, &expr, f, v, true)?;
+                check(spec, k, &expr, f, v)?;
             }
         }
     }
     Ok(())
 }
 
-/// Checks `v` against type `expr` of field `f`; `outer` is false inside arrays and maps (item
-/// counts are limits of the outermost container).
-fn check(
-    spec: &SpecFile,
-    name: &str,
-    expr: &TypeExpr,
-    f: &Field,
-    v: &Value,
-    outer: bool,
-) -> Result<(), String> {
-    let l = &f.limits;
-    let bad = || Err(wrong_type(name, expr, spec, v));
-    match expr {
-        TypeExpr::String => {
-            let Some(s) = v.as_str() else { return bad() };
-            if let Some(values) = &f.values {
-                enum_value(name, s, values.keys())?;
-            }
-            let n = s.chars().count() as u64;
-            if let Some(min) = l.min_length.filter(|m| n < *m) {
-                return Err(format!(
-                    "{name} is {n} characters long; the documented minimum length is {min}"
-                ));
-            }
-            if let Some(max) = l.max_length.filter(|m| n > *m) {
-                return Err(format!(
-                    "{name} is {n} characters long; the documented maximum length is {max}"
-                ));
-            }
-            // A pattern the spec check let through but this engine cannot compile is not enforced.
-            if let Some(p) = &l.pattern {
-                if regex_lite::Regex::new(p).is_ok_and(|re| !re.is_match(s)) {
-                    return Err(format!(
-                        "{name} is {s:?}, which does not match the documented pattern {p}"
-                    ));
-                }
-            }
-        }
-        TypeExpr::Boolean if !v.is_boolean() => return bad(),
-        TypeExpr::Boolean => {}
-        TypeExpr::Int32 | TypeExpr::Int64 | TypeExpr::Double => {
-            let fits = match expr {
-                TypeExpr::Int32 => v.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
-                TypeExpr::Int64 => v.as_i64().is_some(),
-                _ => v.is_number(),
-            };
-            if !fits {
-                return bad();
-            }
-            let n = v.as_f64().unwrap_or_default();
-            if let Some(min) = l.minimum.filter(|m| n < *m) {
-                return Err(format!("{name} is {v}; the documented minimum is {min}"));
-            }
-            if let Some(max) = l.maximum.filter(|m| n > *m) {
-                return Err(format!("{name} is {v}; the documented maximum is {max}"));
-            }
-        }
-        TypeExpr::Any => {}
-        TypeExpr::Object => {
-            let Some(map) = v.as_object() else {
-                return bad();
-            };
-            if let Some(fields) = &f.fields {
-                check_fields(spec, name, fields, map)?;
-            }
-        }
-        TypeExpr::Array(item) => {
-            let Some(items) = v.as_array() else {
-                return bad();
-            };
-            if outer {
-                count(name, items.len(), f)?;
-            }
-            for (i, it) in items.iter().enumerate() {
-                check(spec, &format!("{name}[{}]", i + 1), item, f, it, false)?;
-            }
-        }
-        TypeExpr::Map(item) => {
-            let Some(map) = v.as_object() else {
-                return bad();
-            };
-            if outer {
-                count(name, map.len(), f)?;
-            }
-            for (k, it) in map {
-                check(spec, &format!("{name}.{k}"), item, f, it, false)?;
-            }
-        }
-        TypeExpr::Named(model) => {
-            // An unknown model name cannot pass the spec check; accept anything if it did.
-            let Some(m) = spec.models.get(model) else {
-                return Ok(());
-            };
-            match (&m.values, &m.fields) {
-                (Some(values), _) => {
-                    let Some(s) = v.as_str() else { return bad() };
-                    enum_value(name, s, values.keys())?;
-                }
-                (None, fields) => {
-                    let Some(map) = v.as_object() else {
-                        return bad();
-                    };
-                    if let Some(fields) = fields {
-                        check_fields(spec, name, fields, map)?;
-                    }
-                }
-            }
-        }
+/// Checks `v` against type `expr` of field `f` with the generator's own walk (required fields,
+/// types, enum values, limits and patterns, at any depth), and words the first problem as
+/// DingTalk's parameter errors do, naming the parameter (`items[1].id`).
+fn check(spec: &SpecFile, name: &str, expr: &TypeExpr, f: &Field, v: &Value) -> Result<(), String> {
+    // A pattern the spec check let through but this engine cannot compile is not enforced.
+    let matcher = |pattern: &str, text: &str| {
+        regex_lite::Regex::new(pattern)
+            .ok()
+            .map(|re| re.is_match(text))
+    };
+    let rules = walk::Rules {
+        undeclared: false,
+        limits: true,
+        pattern: Some(&matcher),
+        first_index: 1,
+    };
+    match walk::value(spec, rules, name, None, expr, f, v).first() {
+        None => Ok(()),
+        Some(p) => Err(worded(spec, p)),
     }
-    Ok(())
 }
 
-fn enum_value<'a>(
-    name: &str,
-    s: &str,
-    mut values: impl Iterator<Item = &'a String> + Clone,
-) -> Result<(), String> {
-    if values.clone().any(|v| v == s) {
-        return Ok(());
+/// A problem as the mock's parameter error says it.
+fn worded(spec: &SpecFile, p: &walk::Problem) -> String {
+    use walk::ProblemKind as K;
+    let name = &p.at;
+    match &p.kind {
+        K::Missing => missing(name),
+        K::Undeclared => format!("{name} is not a documented parameter"),
+        K::WrongType {
+            expected, value, ..
+        } => format!("{name} must be {}, got {value}", describe(expected, spec)),
+        K::NotInEnum {
+            value, documented, ..
+        } => format!(
+            "{name} has the undocumented value {value:?}; the documented values are {}",
+            documented.join(", ")
+        ),
+        K::TooShort { length, min } => {
+            format!("{name} is {length} characters long; the documented minimum length is {min}")
+        }
+        K::TooLong { length, max } => {
+            format!("{name} is {length} characters long; the documented maximum length is {max}")
+        }
+        K::NoMatch { value, pattern } => {
+            format!("{name} is {value:?}, which does not match the documented pattern {pattern}")
+        }
+        K::BelowMinimum { value, min } => {
+            format!("{name} is {value}; the documented minimum is {min}")
+        }
+        K::AboveMaximum { value, max } => {
+            format!("{name} is {value}; the documented maximum is {max}")
+        }
+        K::TooFew { items, min } => {
+            format!("{name} has {items} items; the documented minimum is {min}")
+        }
+        K::TooMany { items, max } => {
+            format!("{name} has {items} items; the documented maximum is {max}")
+        }
     }
-    let documented: Vec<&str> = values.by_ref().map(String::as_str).collect();
-    Err(format!(
-        "{name} has the undocumented value {s:?}; the documented values are {}",
-        documented.join(", ")
-    ))
-}
-
-fn count(name: &str, n: usize, f: &Field) -> Result<(), String> {
-    let n = n as u64;
-    if let Some(max) = f.limits.max_items.filter(|m| n > *m) {
-        return Err(format!(
-            "{name} has {n} items; the documented maximum is {max}"
-        ));
-    }
-    if let Some(min) = f.limits.min_items.filter(|m| n < *m) {
-        return Err(format!(
-            "{name} has {n} items; the documented minimum is {min}"
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
