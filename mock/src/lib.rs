@@ -640,6 +640,17 @@ fn answer(
         return error(400, info.param_error_code(), &message, request_id);
     }
     let reply = shared.ops().get(&index).and_then(|s| s.reply.clone());
+    reply_or_default(reply, info, req, request_id)
+}
+
+/// The scripted reply, else the default answer: the spec's example (or one synthesised), or for a
+/// paginated operation the page the request's cursor asks for.
+fn reply_or_default(
+    reply: Option<Reply>,
+    info: &OperationInfo,
+    req: &ReceivedRequest,
+    request_id: &str,
+) -> HttpResponse {
     match reply {
         Some(Reply { status, body }) if !(200..300).contains(&status) => {
             let mut body = body.unwrap_or_else(|| json!({}));
@@ -651,7 +662,6 @@ fn answer(
         }
         Some(Reply { status, body }) => json_response(status, body.as_ref(), request_id),
         None => match &info.op.pagination {
-            // A list a page at a time, so that paginators can be tried on the mock.
             Some(p) => match pages::answer(info.spec(), &info.op, p, req) {
                 Ok(page) => json_response(200, page.as_ref(), request_id),
                 Err(message) => error(400, info.param_error_code(), &message, request_id),
