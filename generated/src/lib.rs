@@ -14,11 +14,16 @@
 //!     .wiki_2_0()
 //!     .get_workspace("9r09jSO3WARyxd8A", "union_id") // required parameters
 //!     .with_permission_role(true)                      // optional ones
-//!     .send()
-//!     .await?;
+//!     .await?;                                         // sends it
 //! println!("{:?}", out.workspace.and_then(|w| w.name));
 //!
-//! match client.doc_2_0().pin_space("space", "union_id").send().await {
+//! // Every page of a list, asked for with the cursor the previous page gave.
+//! let mut workspaces = client.wiki_2_0().list_workspaces("union_id").into_paginator().items();
+//! while let Some(workspace) = workspaces.next().await {
+//!     println!("{:?}", workspace?.name);
+//! }
+//!
+//! match client.doc_2_0().pin_space("space", "union_id").await {
 //!     Ok(out) => println!("pinned: {:?}", out.success),
 //!     Err(Error::Api(e)) if e.kind() == &PinSpaceError::SpaceNotExist => println!("no such space"),
 //!     Err(e) => return Err(e.into()),

@@ -151,7 +151,8 @@ const PREFIXED: &[&str] = &[
 ];
 
 /// The setter name of an optional parameter whose Rust name is `snake`: the name itself, or
-/// `with_` + the name when it is one of [`PREFIXED`] (`option` → `with_option`).
+/// `with_` + the name when it is a builder method, an operator or a word of the standard
+/// library's types (`option` → `with_option`).
 pub fn setter(snake: &str) -> String {
     if PREFIXED.contains(&snake) {
         format!("with_{snake}")
