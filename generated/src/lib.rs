@@ -79,9 +79,9 @@ pub mod mock;
 
 pub use client::{Client, ClientBuilder, TokenProvider};
 pub use runtime::{
-    AccessToken, ApiError, ConfigError, Error, ErrorClass, InvalidResponse, Jitter, RateLimit,
-    RedirectError, Response, ResponseMeta, RetryPolicy, Secret, TokenError, TokenErrorKind,
-    TransportError,
+    AccessToken, ApiError, ConfigError, Error, ErrorClass, InvalidResponse, Items, Jitter, Pages,
+    Paginator, RateLimit, RedirectError, Response, ResponseMeta, RetryPolicy, Secret, TokenError,
+    TokenErrorKind, TransportError,
 };
 #[cfg(feature = "oauth2_1_0")]
 pub use runtime::{AppCredentials, CorpCredentials, SuiteCredentials, SuiteTicket};
