@@ -1,6 +1,6 @@
 //! The hand-written runtime beneath the generated operations of
 //! [`dingtalk-openapi`](https://docs.rs/dingtalk-openapi): client, access tokens, requests,
-//! retries, errors.
+//! retries, errors, paginators.
 //!
 //! Generated code only describes requests ([`Request`] with an [`Endpoint`]); everything that
 //! happens on the wire is here, once. Depend on `dingtalk-openapi`: it re-exports what users
