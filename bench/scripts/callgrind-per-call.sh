@@ -31,9 +31,14 @@ counts() { # counts SIDE CALLERS CALLS: "instructions mallocs" of one run
   local file="$OUT/$1-$2-$3.out" ir
   ir=$(valgrind --tool=callgrind --callgrind-out-file="$file" "$BIN" "--profile-$1" \
     --callers "$2" --calls "$3" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
-  # Calls to malloc: callgrind names a function once as `cfn=(id) name`, then `cfn=(id)`.
+  # Calls to malloc: callgrind names a function once, `fn=(id) name` or `cfn=(id) name`, then
+  # writes `(id)` alone.
   awk -v ir="$ir" '
-    /^cfn=/ { id = $1; sub(/^cfn=/, "", id); if (NF > 1) name[id] = $2; callee = name[id]; next }
+    /^c?fn=/ {
+      id = $1; sub(/^c?fn=/, "", id); if (NF > 1) name[id] = $2
+      if ($1 ~ /^cfn=/) callee = name[id]
+      next
+    }
     /^calls=/ && callee == "malloc" { split($1, c, "="); n += c[2] }
     END { print ir, n + 0 }' "$file"
 }

@@ -1,7 +1,8 @@
 //! The call loop: sends a described [`Request`], attempt after attempt, as the retry policy
 //! says, and decodes the answer.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 use reqwest::header::{
@@ -66,10 +67,6 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             Ok(p) => p,
             Err(message) => return Err(self.redactor.error(Error::Build(BuildError { message }))),
         };
-        let limit = self.timeout.or(self.client.inner.operation_timeout);
-        // A limit too long to be an instant is no limit.
-        let deadline = limit.and_then(|d| Instant::now().checked_add(d));
-        let attempts = AtomicU32::new(0);
         let span = tracing::info_span!(
             "dingtalk.call",
             service = self.endpoint.service,
@@ -81,23 +78,8 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         );
         // Instrumented, not entered: a guard held across `.await` would leak the span to
         // other tasks polled on this thread.
-        let call = tracing::Instrument::instrument(
-            self.attempts(&prepared, deadline, &attempts, &span),
-            span.clone(),
-        );
-        let Some(limit) = limit else {
-            return call.await;
-        };
-        // `timeout` itself treats a deadline past the end of time as none.
-        match tokio::time::timeout(limit, call).await {
-            Ok(r) => r,
-            Err(_) => Err(Error::Timeout(TransportError {
-                message: format!("the call took longer than {limit:?}"),
-                attempts: attempts.load(Ordering::Relaxed),
-                class: ErrorClass::Transient,
-                source: None,
-            })),
-        }
+        let call = self.attempts(&prepared, &span);
+        tracing::Instrument::instrument(call, span.clone()).await
     }
 
     /// What every attempt sends, or why the request cannot be sent.
@@ -141,16 +123,17 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         })
     }
 
-    /// The attempts of one call, until one succeeds or the policy gives up (`count`: the
-    /// attempts made, for the timeout that may end this future).
+    /// The attempts of one call, until one succeeds, the policy gives up or the call's time
+    /// limit passes.
     async fn attempts(
         &self,
         prepared: &Prepared,
-        deadline: Option<Instant>,
-        count: &AtomicU32,
         span: &tracing::Span,
     ) -> Result<Response<O>, Error<E>> {
         let inner = &self.client.inner;
+        let limit = self.timeout.or(inner.operation_timeout);
+        // A limit too long to be an instant is no limit.
+        let deadline = limit.and_then(|d| Instant::now().checked_add(d));
         let max_attempts = self.max_attempts.unwrap_or(inner.retry.max_attempts).max(1);
         let (mut waited, mut reauthenticated) = (Duration::ZERO, false);
         // The request's secrets, and every token an attempt sends.
@@ -158,9 +141,13 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         let mut attempt: u32 = 0;
         loop {
             attempt = attempt.saturating_add(1);
-            count.store(attempt, Ordering::Relaxed);
             span.record("attempt", attempt);
-            let outcome = self.attempt(attempt, prepared, &mut redactor).await;
+            let Some(outcome) = self
+                .attempt(attempt, prepared, deadline, &mut redactor)
+                .await
+            else {
+                return Err(Error::Timeout(call_timed_out(limit, attempt)));
+            };
             let err = match outcome.result {
                 Ok(r) => {
                     record_answer(span, &r.meta);
@@ -214,47 +201,89 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         refreshed
     }
 
-    /// One attempt; the token it sends joins `redactor` before its answer is decoded.
+    /// One attempt, or `None` when the call's `deadline` passed during it; the token it sends
+    /// joins `redactor` before its answer is decoded.
     async fn attempt(
         &self,
         attempt: u32,
         prepared: &Prepared,
+        deadline: Option<Instant>,
         redactor: &mut Redactor,
-    ) -> Attempt<O, E> {
-        let inner = &self.client.inner;
-        if let Some(limiter) = &inner.limiter {
+    ) -> Option<Attempt<O, E>> {
+        let ready = match until(deadline, self.ready_to_send(prepared)).await? {
+            Ok(ready) => ready,
+            Err(e) => return Some(Attempt::failed(e)),
+        };
+        let (token, headers) = ready;
+        if let Some(sent) = &token {
+            redactor.add(sent.expose());
+        }
+        let request = match self.http_request(prepared, headers) {
+            Ok(r) => r,
+            Err(e) => return Some(Attempt::failed(e)),
+        };
+        // One timer for both limits: the attempt's, and the call's when it comes first.
+        let attempt_deadline =
+            (self.client.inner.attempt_timeout).and_then(|d| Instant::now().checked_add(d));
+        let at = match (attempt_deadline, deadline) {
+            (Some(a), Some(c)) => Some(a.min(c)),
+            (a, c) => a.or(c),
+        };
+        let exchange = self.exchange(attempt, request, redactor);
+        let (result, retry_after) = match at {
+            None => exchange.await,
+            Some(at) => match tokio::time::timeout_at(at, exchange).await {
+                Ok(answer) => answer,
+                Err(_) if Some(at) == deadline => return None,
+                Err(elapsed) => (
+                    Err(Error::Timeout(attempt_timed_out(attempt, elapsed))),
+                    None,
+                ),
+            },
+        };
+        Some(Attempt {
+            result,
+            retry_after,
+            token,
+        })
+    }
+
+    /// Waits for the rate limiter, then gets the access token (authenticated operations): the
+    /// token to send and the headers of the attempt, the token's included.
+    async fn ready_to_send(
+        &self,
+        prepared: &Prepared,
+    ) -> Result<(Option<AccessToken>, HeaderMap), Error<E>> {
+        if let Some(limiter) = &self.client.inner.limiter {
             limiter
                 .wait(self.endpoint.service, self.endpoint.operation)
                 .await;
         }
         let mut headers = prepared.headers.clone();
-        let mut token = None;
-        if self.endpoint.auth {
-            let (sent, value) = match self.token().await {
-                Ok(t) => t,
-                Err(e) => return Attempt::failed(Error::Token(e)),
-            };
-            redactor.add(sent.expose());
-            // Replaces a header of that name set on the request: the credentials' token wins.
-            headers.insert(TOKEN_HEADER, value);
-            token = Some(sent);
+        if !self.endpoint.auth {
+            return Ok((None, headers));
         }
-        let request = match self.http_request(prepared, headers) {
-            Ok(r) => r,
-            Err(e) => return Attempt::failed(e),
-        };
+        let (sent, value) = self.token().await.map_err(Error::Token)?;
+        // Replaces a header of that name set on the request: the credentials' token wins.
+        headers.insert(TOKEN_HEADER, value);
+        Ok((Some(sent), headers))
+    }
+
+    /// Sends `request` and reads its answer, with the server's `Retry-After`.
+    async fn exchange(
+        &self,
+        attempt: u32,
+        request: reqwest::Request,
+        redactor: &Redactor,
+    ) -> (Result<Response<O>, Error<E>>, Option<Duration>) {
         let sent = request.url().clone();
-        let response = match inner.http.execute(request).await {
+        let response = match self.client.inner.http.execute(request).await {
             Ok(r) => r,
-            Err(e) => return Attempt::failed(Error::transport(e, attempt)),
+            Err(e) => return (Err(Error::transport(e, attempt)), None),
         };
         let retry_after = retry_after(response.headers());
         let result = answer::read(response, &sent, self.expect(), redactor, attempt).await;
-        Attempt {
-            result,
-            retry_after,
-            token,
-        }
+        (result, retry_after)
     }
 
     /// The provider's token and its header value (marked sensitive, so no debug output of the
@@ -293,9 +322,6 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         if let Some(body) = &prepared.body {
             rb = rb.body(body.clone());
         }
-        if let Some(t) = inner.attempt_timeout {
-            rb = rb.timeout(t);
-        }
         rb.build().map_err(|e| {
             Error::Build(BuildError {
                 message: format!("the request cannot be built: {}", e.without_url()),
@@ -311,6 +337,41 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             sensitive: !self.endpoint.auth,
             limit: self.client.inner.max_response_bytes,
         }
+    }
+}
+
+/// Runs `fut` until `deadline` (`None` when it passed first). A future ready at once, such as a
+/// cached token, costs no timer.
+async fn until<F: Future>(deadline: Option<Instant>, fut: F) -> Option<F::Output> {
+    let mut fut = std::pin::pin!(fut);
+    let Some(deadline) = deadline else {
+        return Some(fut.await);
+    };
+    let first = std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await;
+    match first {
+        Poll::Ready(output) => Some(output),
+        Poll::Pending => tokio::time::timeout_at(deadline, fut).await.ok(),
+    }
+}
+
+/// The failure of a call that took longer than its `limit`, after `attempts` attempts.
+fn call_timed_out(limit: Option<Duration>, attempts: u32) -> TransportError {
+    TransportError {
+        message: format!("the call took longer than {:?}", limit.unwrap_or_default()),
+        attempts,
+        class: ErrorClass::Transient,
+        source: None,
+    }
+}
+
+/// The failure of an attempt that had no complete answer within the attempt timeout.
+fn attempt_timed_out(attempts: u32, elapsed: tokio::time::error::Elapsed) -> TransportError {
+    TransportError {
+        message: "no answer in time".to_owned(),
+        attempts,
+        // The request may have reached the server.
+        class: ErrorClass::Transient,
+        source: Some(Box::new(elapsed)),
     }
 }
 

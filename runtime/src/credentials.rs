@@ -67,7 +67,7 @@ fn token_error<E>(e: Error<E>) -> TokenError {
 fn transport_error(kind: fn(String) -> TokenErrorKind, t: TransportError) -> TokenError {
     let error = TokenError::new(kind(t.to_string()));
     match t.source {
-        Some(s) => error.with_source(s),
+        Some(s) => error.with_boxed_source(s),
         None => error,
     }
 }
