@@ -64,7 +64,7 @@ pub(crate) async fn read<O: DeserializeOwned, E: ErrorKind>(
             output,
             meta: ResponseMeta {
                 status,
-                request_id: request_id.clone(),
+                request_id,
                 headers,
                 attempts,
             },

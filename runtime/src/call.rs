@@ -5,6 +5,7 @@ use std::future::Future;
 use std::task::Poll;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST,
     TRANSFER_ENCODING, USER_AGENT,
@@ -21,18 +22,20 @@ use super::redact::{loggable, Redactor};
 use super::request::Request;
 use super::response::{Response, ResponseMeta};
 use super::retry::Progress;
-use super::secret::{is_sendable, AccessToken};
+use super::secret::{header_value, AccessToken};
 use super::token_error::TokenError;
 
 /// The header that carries the access token.
-const TOKEN_HEADER: &str = "x-acs-dingtalk-access-token";
+const TOKEN_HEADER: HeaderName = HeaderName::from_static("x-acs-dingtalk-access-token");
 
-/// The parts of a request that every attempt sends alike: the filled-in path, the headers (all
-/// but the token) and the serialized body.
+/// The parts of a request that every attempt sends alike, made once a call.
 struct Prepared {
-    path: String,
-    headers: HeaderMap,
-    body: Option<Vec<u8>>,
+    /// The URL, query included; each attempt sends a copy, and its answer must come from it.
+    url: reqwest::Url,
+    /// The headers set on the request, checked (usually none).
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// The serialized body; each attempt shares it.
+    body: Option<Bytes>,
 }
 
 /// What one attempt came to: the answer or the failure, the server's `Retry-After`, and the
@@ -88,22 +91,10 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             return Err(problem.clone());
         }
         let body = match self.body.as_ref().map(serde_json::to_vec).transpose() {
-            Ok(b) => b,
+            Ok(b) => b.map(Bytes::from),
             Err(e) => return Err(format!("body: {e}")),
         };
-        let mut headers = HeaderMap::with_capacity(4 + self.headers.len());
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(USER_AGENT, self.client.inner.user_agent.clone());
-        if body.is_some() {
-            let json = HeaderValue::from_static("application/json; charset=utf-8");
-            headers.insert(CONTENT_TYPE, json);
-        } else if matches!(
-            self.endpoint.method,
-            Method::Post | Method::Put | Method::Patch
-        ) {
-            // As the official SDKs send it; some gateways answer 411 without it.
-            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-        }
+        let mut headers = Vec::with_capacity(self.headers.len());
         for (name, value) in &self.headers {
             let (Ok(n), Ok(v)) = (
                 HeaderName::try_from(name.as_str()),
@@ -114,13 +105,54 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             if [CONTENT_LENGTH, TRANSFER_ENCODING, HOST].contains(&n) {
                 return Err(format!("header `{name}` is set by the SDK itself"));
             }
-            headers.insert(n, v);
+            headers.push((n, v));
         }
         Ok(Prepared {
-            path: self.path(),
+            url: self.url()?,
             headers,
             body,
         })
+    }
+
+    /// The URL of the call: the client's base URL (or the operation's host), the filled-in
+    /// path and the query.
+    fn url(&self) -> Result<reqwest::Url, String> {
+        let base = (self.client.inner.base_url.as_deref()).unwrap_or(self.endpoint.base_url);
+        let mut url = String::with_capacity(base.len() + self.endpoint.path.len() + 32);
+        url.push_str(base);
+        self.write_path(&mut url);
+        let mut url = reqwest::Url::parse(&url)
+            .map_err(|e| format!("the request cannot be built: invalid URL ({e})"))?;
+        if !self.query.is_empty() {
+            // As reqwest's `RequestBuilder::query` encodes it (`application/x-www-form-urlencoded`).
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        Ok(url)
+    }
+
+    /// The headers of one attempt: the SDK's, the request's (which replace the SDK's of the same
+    /// name), and the access token's (which replaces a header of that name set on the request).
+    fn headers(&self, prepared: &Prepared, token: Option<HeaderValue>) -> HeaderMap {
+        let mut headers = HeaderMap::with_capacity(4 + prepared.headers.len());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.client.inner.user_agent.clone());
+        if prepared.body.is_some() {
+            let json = HeaderValue::from_static("application/json; charset=utf-8");
+            headers.insert(CONTENT_TYPE, json);
+        } else if matches!(
+            self.endpoint.method,
+            Method::Post | Method::Put | Method::Patch
+        ) {
+            // As the official SDKs send it; some gateways answer 411 without it.
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
+        for (name, value) in &prepared.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Some(token) = token {
+            headers.insert(TOKEN_HEADER, token);
+        }
+        headers
     }
 
     /// The attempts of one call, until one succeeds, the policy gives up or the call's time
@@ -210,18 +242,15 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         deadline: Option<Instant>,
         redactor: &mut Redactor,
     ) -> Option<Attempt<O, E>> {
-        let ready = match until(deadline, self.ready_to_send(prepared)).await? {
-            Ok(ready) => ready,
+        let (token, value) = match until(deadline, self.ready_to_send()).await? {
+            Ok(Some((token, value))) => (Some(token), Some(value)),
+            Ok(None) => (None, None),
             Err(e) => return Some(Attempt::failed(e)),
         };
-        let (token, headers) = ready;
         if let Some(sent) = &token {
             redactor.add(sent.expose());
         }
-        let request = match self.http_request(prepared, headers) {
-            Ok(r) => r,
-            Err(e) => return Some(Attempt::failed(e)),
-        };
+        let request = self.http_request(prepared, self.headers(prepared, value));
         // One timer for both limits: the attempt's, and the call's when it comes first.
         let attempt_deadline =
             (self.client.inner.attempt_timeout).and_then(|d| Instant::now().checked_add(d));
@@ -229,7 +258,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             (Some(a), Some(c)) => Some(a.min(c)),
             (a, c) => a.or(c),
         };
-        let exchange = self.exchange(attempt, request, redactor);
+        let exchange = self.exchange(attempt, request, &prepared.url, redactor);
         let (result, retry_after) = match at {
             None => exchange.await,
             Some(at) => match tokio::time::timeout_at(at, exchange).await {
@@ -248,25 +277,18 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         })
     }
 
-    /// Waits for the rate limiter, then gets the access token (authenticated operations): the
-    /// token to send and the headers of the attempt, the token's included.
-    async fn ready_to_send(
-        &self,
-        prepared: &Prepared,
-    ) -> Result<(Option<AccessToken>, HeaderMap), Error<E>> {
+    /// Waits for the rate limiter, then gets the access token (authenticated operations) and
+    /// its header value.
+    async fn ready_to_send(&self) -> Result<Option<(AccessToken, HeaderValue)>, Error<E>> {
         if let Some(limiter) = &self.client.inner.limiter {
             limiter
                 .wait(self.endpoint.service, self.endpoint.operation)
                 .await;
         }
-        let mut headers = prepared.headers.clone();
         if !self.endpoint.auth {
-            return Ok((None, headers));
+            return Ok(None);
         }
-        let (sent, value) = self.token().await.map_err(Error::Token)?;
-        // Replaces a header of that name set on the request: the credentials' token wins.
-        headers.insert(TOKEN_HEADER, value);
-        Ok((Some(sent), headers))
+        self.token().await.map(Some).map_err(Error::Token)
     }
 
     /// Sends `request` and reads its answer, with the server's `Retry-After`.
@@ -274,15 +296,15 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         &self,
         attempt: u32,
         request: reqwest::Request,
+        sent: &reqwest::Url,
         redactor: &Redactor,
     ) -> (Result<Response<O>, Error<E>>, Option<Duration>) {
-        let sent = request.url().clone();
         let response = match self.client.inner.http.execute(request).await {
             Ok(r) => r,
             Err(e) => return (Err(Error::transport(e, attempt)), None),
         };
         let retry_after = retry_after(response.headers());
-        let result = answer::read(response, &sent, self.expect(), redactor, attempt).await;
+        let result = answer::read(response, sent, self.expect(), redactor, attempt).await;
         (result, retry_after)
     }
 
@@ -290,43 +312,20 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
     /// HTTP stack shows it); a token that cannot be a header value is the provider's failure.
     async fn token(&self) -> Result<(AccessToken, HeaderValue), TokenError> {
         let token = self.client.inner.tokens.token(&self.client).await?;
-        match HeaderValue::from_str(token.expose()) {
-            Ok(mut value) if is_sendable(token.expose()) => {
-                value.set_sensitive(true);
-                Ok((token, value))
-            }
-            _ => Err(TokenError::other(
+        match header_value(&token) {
+            Some(value) => Ok((token, value)),
+            None => Err(TokenError::other(
                 "the token provider gave an access token that cannot be sent in a header (empty, or with characters other than visible ASCII)",
             )),
         }
     }
 
     /// The HTTP request of one attempt, with `headers` (the token included).
-    fn http_request(
-        &self,
-        prepared: &Prepared,
-        headers: HeaderMap,
-    ) -> Result<reqwest::Request, Error<E>> {
-        let inner = &self.client.inner;
-        let base = inner.base_url.as_deref().unwrap_or(self.endpoint.base_url);
-        let mut rb = inner
-            .http
-            .request(
-                self.endpoint.method.http(),
-                format!("{base}{}", prepared.path),
-            )
-            .headers(headers);
-        if !self.query.is_empty() {
-            rb = rb.query(&self.query);
-        }
-        if let Some(body) = &prepared.body {
-            rb = rb.body(body.clone());
-        }
-        rb.build().map_err(|e| {
-            Error::Build(BuildError {
-                message: format!("the request cannot be built: {}", e.without_url()),
-            })
-        })
+    fn http_request(&self, prepared: &Prepared, headers: HeaderMap) -> reqwest::Request {
+        let mut request = reqwest::Request::new(self.endpoint.method.http(), prepared.url.clone());
+        *request.headers_mut() = headers;
+        *request.body_mut() = prepared.body.clone().map(reqwest::Body::from);
+        request
     }
 
     /// What this operation's answer must be.
