@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! cargo bench -p dingtalk-openapi-bench --bench runtime [-- --quick]
-//! # one side only (hand, sdk or untimed), for callgrind or perf (the server runs natively in a
+//! # one side only (hand, sdk, app or untimed), for callgrind or perf (the server runs natively in a
 //! # child process, which they do not follow):
 //! target/release/deps/runtime-<hash> --profile-sdk --callers 8 --calls 20000
 //! bench/scripts/callgrind-per-call.sh      # instructions per call, SDK and hand-written
@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dingtalk_openapi::wiki_2_0::{GetWorkspaceResponse, GetWorkspacesResponse};
-use dingtalk_openapi::{AccessToken, Client};
+use dingtalk_openapi::{AccessToken, AppCredentials, Client};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -47,9 +47,10 @@ fn workspace(i: usize) -> serde_json::Value {
 // ---------------------------------------------------------------------------------------------
 // The server: this binary run with `--serve`, in a child process.
 
-/// `--serve`: a minimal keep-alive HTTP/1.1 server answering every request with GetWorkspace's
-/// answer, as cheap as possible so that the figures are the clients'. Prints its base URL on
-/// the first line of stdout and exits when stdin closes (when the benchmark ends, however).
+/// `--serve`: a minimal keep-alive HTTP/1.1 server answering GetAccessToken with a token valid
+/// for two hours and every other request with GetWorkspace's answer, as cheap as possible so
+/// that the figures are the clients'. Prints its base URL on the first line of stdout and exits
+/// when stdin closes (when the benchmark ends, however).
 fn serve_forever() {
     std::thread::spawn(|| {
         let _ = std::io::stdin().read_to_end(&mut Vec::new());
@@ -63,37 +64,72 @@ fn serve_forever() {
     rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         println!("http://{}", listener.local_addr().expect("addr"));
-        let body = serde_json::json!({ "workspace": workspace(0) }).to_string();
-        let response = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-acs-request-id: 4C3D2B1A\r\ncontent-length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        let response: &'static [u8] = response.leak().as_bytes();
+        let workspace = serde_json::json!({ "workspace": workspace(0) }).to_string();
+        let token = serde_json::json!({ "accessToken": TOKEN, "expireIn": 7200 }).to_string();
+        let answers = Answers {
+            workspace: http_answer(&workspace),
+            token: http_answer(&token),
+        };
         while let Ok((sock, _)) = listener.accept().await {
             let _ = sock.set_nodelay(true);
-            tokio::spawn(answer_all(sock, response));
+            tokio::spawn(answer_all(sock, answers));
         }
     });
 }
 
-/// Answers every request on `sock` with `response` (GET requests without a body: a request
-/// ends at the blank line).
-async fn answer_all(mut sock: tokio::net::TcpStream, response: &'static [u8]) {
+/// The server's two answers, as bytes on the wire.
+#[derive(Clone, Copy)]
+struct Answers {
+    workspace: &'static [u8],
+    token: &'static [u8],
+}
+
+fn http_answer(body: &str) -> &'static [u8] {
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-acs-request-id: 4C3D2B1A\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    answer.leak().as_bytes()
+}
+
+/// Answers every request on `sock`: a request ends at the blank line after its head, or after
+/// the `content-length` bytes of its body.
+async fn answer_all(mut sock: tokio::net::TcpStream, answers: Answers) {
     let mut buf = vec![0u8; 16 * 1024];
     let mut filled = 0;
     loop {
-        while let Some(end) = find(&buf[..filled], b"\r\n\r\n") {
-            if sock.write_all(response).await.is_err() {
+        while let Some(end) = request_end(&buf[..filled]) {
+            let token = buf.starts_with(b"POST /v1.0/oauth2/accessToken");
+            let answer = if token {
+                answers.token
+            } else {
+                answers.workspace
+            };
+            if sock.write_all(answer).await.is_err() {
                 return;
             }
-            buf.copy_within(end + 4..filled, 0);
-            filled -= end + 4;
+            buf.copy_within(end..filled, 0);
+            filled -= end;
+        }
+        if filled == buf.len() {
+            return; // No request is this large.
         }
         match sock.read(&mut buf[filled..]).await {
             Ok(0) | Err(_) => return,
             Ok(n) => filled += n,
         }
     }
+}
+
+/// Where the first complete request in `buf` ends, if there is one.
+fn request_end(buf: &[u8]) -> Option<usize> {
+    let head = find(buf, b"\r\n\r\n")? + 4;
+    let text = String::from_utf8_lossy(&buf[..head]).to_ascii_lowercase();
+    let length = text
+        .split("\r\n")
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .map_or(0, |n| n.trim().parse().unwrap_or(0));
+    (buf.len() >= head + length).then_some(head + length)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -163,22 +199,25 @@ async fn by_sdk(client: &Client) -> GetWorkspaceResponse {
         .expect("sdk call")
 }
 
-/// Who makes the calls: hand-written reqwest, the SDK with its default settings, or the SDK
-/// without timeouts (what its timers cost).
+/// Who makes the calls: hand-written reqwest; the SDK with its default settings and a fixed
+/// token (what the hand-written code sends); the same with an app's credentials (the token
+/// fetched once, then cached); the SDK without timeouts (what its timers cost).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     Hand,
     Sdk,
+    App,
     Untimed,
 }
 
-const SIDES: [Side; 3] = [Side::Hand, Side::Sdk, Side::Untimed];
+const SIDES: [Side; 4] = [Side::Hand, Side::Sdk, Side::App, Side::Untimed];
 
 impl Side {
     fn name(self) -> &'static str {
         match self {
             Side::Hand => "hand-written reqwest",
             Side::Sdk => "SDK (defaults)",
+            Side::App => "SDK, AppCredentials",
             Side::Untimed => "SDK, no timeouts",
         }
     }
@@ -190,12 +229,17 @@ struct Clients {
     base: Arc<str>,
     http: reqwest::Client,
     sdk: Client,
+    app: Client,
     untimed: Client,
 }
 
 impl Clients {
     fn new(base: &str) -> Clients {
         let sdk = Client::builder(AccessToken::new(TOKEN))
+            .base_url(base)
+            .build()
+            .expect("a valid configuration");
+        let app = Client::builder(AppCredentials::new("bench-app-key", "bench-app-secret"))
             .base_url(base)
             .build()
             .expect("a valid configuration");
@@ -209,6 +253,7 @@ impl Clients {
             base: base.into(),
             http: reqwest::Client::new(),
             sdk,
+            app,
             untimed,
         }
     }
@@ -217,6 +262,7 @@ impl Clients {
         match side {
             Side::Hand => by_hand(&self.http, &self.base).await,
             Side::Sdk => by_sdk(&self.sdk).await,
+            Side::App => by_sdk(&self.app).await,
             Side::Untimed => by_sdk(&self.untimed).await,
         }
     }
@@ -299,9 +345,9 @@ async fn compare(
         // Warm up: connections (one per caller), allocator, caches.
         run_callers(clients, side, callers, (callers * 20).max(200)).await;
     }
-    let mut spent: Vec<[Spent; 3]> = Vec::with_capacity(rounds);
+    let mut spent: Vec<[Spent; SIDES.len()]> = Vec::with_capacity(rounds);
     for round in 0..rounds {
-        let mut this = [Spent::default(); 3];
+        let mut this = [Spent::default(); SIDES.len()];
         for k in 0..SIDES.len() {
             let i = (round + k) % SIDES.len();
             this[i] = measure(clients, SIDES[i], callers, calls).await;
@@ -327,7 +373,8 @@ async fn compare(
         );
         println!("  {:<22} {rate:>10.0} {cpu:>16.1}", side.name());
     }
-    for (i, label) in [(1, "SDK"), (2, "SDK, no timeouts")] {
+    for (i, side) in SIDES.iter().enumerate().skip(1) {
+        let label = side.name();
         let speed = spread(
             spent
                 .iter()
@@ -411,7 +458,7 @@ fn arg(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// `--profile-hand` / `--profile-sdk` / `--profile-untimed` `[--callers N] [--calls M]`: M calls
+/// `--profile-{hand,sdk,app,untimed}` `[--callers N] [--calls M]`: M calls
 /// of one side from N callers (after 200 warm-up calls), for callgrind or perf; the server runs
 /// in a child process, which neither follows by default.
 fn profile(rt: &tokio::runtime::Runtime, side: Side) {
@@ -438,6 +485,7 @@ fn main() {
     let profiled = [
         ("--profile-hand", Side::Hand),
         ("--profile-sdk", Side::Sdk),
+        ("--profile-app", Side::App),
         ("--profile-untimed", Side::Untimed),
     ];
     if let Some(&(_, side)) = profiled.iter().find(|(f, _)| flag(f)) {

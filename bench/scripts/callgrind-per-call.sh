@@ -3,9 +3,10 @@
 # does not depend on the machine's load, unlike the wall-clock figures of the runtime bench).
 #
 #   bench/scripts/callgrind-per-call.sh [CALLERS...]     (default: 1 8)
-#   SIDES="hand sdk untimed" bench/scripts/callgrind-per-call.sh 1     (untimed: SDK, no timeouts)
+#   SIDES="hand sdk app untimed" bench/scripts/callgrind-per-call.sh 1
+#     (app: the SDK with AppCredentials, a cached token; untimed: the SDK without timeouts)
 #
-# Runs the runtime bench binary's `--profile-hand` / `--profile-sdk` / `--profile-untimed` modes
+# Runs the runtime bench binary's `--profile-<side>` modes
 # under callgrind with FEW and MANY calls (env vars, default 1000 and 5000) and prints, per call,
 # (count(MANY) - count(FEW)) / (MANY - FEW) of instructions and of calls to malloc: the
 # start-up, the warm-up and the connections cancel out. The loopback server is a child process that callgrind does not follow.
