@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn snippets_are_short_and_never_show_the_token() {
         let mut redactor = Redactor::default();
-        redactor.add("tok-123");
+        redactor.add_token(crate::AccessToken::new("tok-123"));
         let s = snippet(
             format!("echo tok-123 {}", "x".repeat(5000)).as_bytes(),
             &redactor,

@@ -38,12 +38,13 @@ struct Prepared {
     body: Option<Bytes>,
 }
 
-/// What one attempt came to: the answer or the failure, the server's `Retry-After`, and the
-/// access token it sent (to invalidate exactly that one if DingTalk rejects it).
+/// What one attempt came to: the answer or the failure, the server's `Retry-After`, and
+/// whether it sent an access token (the redactor's last one: to invalidate exactly that one if
+/// DingTalk rejects it).
 struct Attempt<O, E> {
     result: Result<Response<O>, Error<E>>,
     retry_after: Option<Duration>,
-    token: Option<AccessToken>,
+    sent_token: bool,
 }
 
 impl<O, E> Attempt<O, E> {
@@ -52,7 +53,7 @@ impl<O, E> Attempt<O, E> {
         Attempt {
             result: Err(e),
             retry_after: None,
-            token: None,
+            sent_token: false,
         }
     }
 }
@@ -190,7 +191,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             };
             record_error(span, &err);
             if !reauthenticated && err.class() == ErrorClass::Auth {
-                if let Some(token) = &outcome.token {
+                if let Some(token) = redactor.last_token().filter(|_| outcome.sent_token) {
                     reauthenticated = true;
                     if self.refresh(token) {
                         continue;
@@ -242,14 +243,15 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         deadline: Option<Instant>,
         redactor: &mut Redactor,
     ) -> Option<Attempt<O, E>> {
-        let (token, value) = match until(deadline, self.ready_to_send()).await? {
-            Ok(Some((token, value))) => (Some(token), Some(value)),
-            Ok(None) => (None, None),
+        let value = match until(deadline, self.ready_to_send()).await? {
+            Ok(Some((token, value))) => {
+                redactor.add_token(token);
+                Some(value)
+            }
+            Ok(None) => None,
             Err(e) => return Some(Attempt::failed(e)),
         };
-        if let Some(sent) = &token {
-            redactor.add(sent.expose());
-        }
+        let sent_token = value.is_some();
         let request = self.http_request(prepared, self.headers(prepared, value));
         // One timer for both limits: the attempt's, and the call's when it comes first.
         let attempt_deadline =
@@ -273,7 +275,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         Some(Attempt {
             result,
             retry_after,
-            token,
+            sent_token,
         })
     }
 
@@ -311,7 +313,11 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
     /// The provider's token and its header value (marked sensitive, so no debug output of the
     /// HTTP stack shows it); a token that cannot be a header value is the provider's failure.
     async fn token(&self) -> Result<(AccessToken, HeaderValue), TokenError> {
-        let token = self.client.inner.tokens.token(&self.client).await?;
+        let tokens = &self.client.inner.tokens;
+        let token = match tokens.ready_token() {
+            Some(token) => token,
+            None => tokens.token(&self.client).await?,
+        };
         match header_value(&token) {
             Some(value) => Ok((token, value)),
             None => Err(TokenError::other(

@@ -24,6 +24,13 @@ pub trait TokenSource: Send + Sync + 'static {
     /// The token to send now; `client` is the client making the call.
     fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
 
+    /// The token to send now if one is at hand without waiting (a fixed token, a cached one
+    /// that is still fresh); `None` makes the call ask [`Self::token`]. Spares a call the boxed
+    /// future of `token`. The default returns `None`.
+    fn ready_token(&self) -> Option<AccessToken> {
+        None
+    }
+
     /// DingTalk rejected `token`: forget exactly it, and say whether the next [`Self::token`]
     /// may give another one (only then is the call repeated, once). The default forgets
     /// nothing and returns `false`.
@@ -38,6 +45,10 @@ impl TokenSource for AccessToken {
     fn token<'a>(&'a self, _client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         let token = self.clone();
         Box::pin(async move { Ok(token) })
+    }
+
+    fn ready_token(&self) -> Option<AccessToken> {
+        Some(self.clone())
     }
 }
 

@@ -292,7 +292,7 @@ impl<O, E> Request<O, E> {
     /// `value` as JSON, noting the secrets it holds.
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<serde_json::Value> {
         let (value, secrets) = noting(|| serde_json::to_value(value));
-        for s in &secrets {
+        for s in secrets {
             self.redactor.add(s);
         }
         value
