@@ -55,7 +55,7 @@ for c in "${CALLERS[@]}"; do
       "$(echo "scale=2; ($many_m - $few_m) / ($MANY - $FEW)" | bc)"
   done
   for side in "${SIDES[@]}"; do
-    [ "$side" = hand ] && continue
+    [ "$side" = hand ] || [ -z "${per[hand]:-}" ] && continue
     echo "$c caller(s): $side / hand-written instructions = $(echo "scale=3; ${per[$side]} / ${per[hand]}" | bc)"
   done
 done

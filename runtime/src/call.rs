@@ -60,12 +60,19 @@ impl<O, E> Attempt<O, E> {
 
 impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
     /// Sends the call (retrying as the policy allows) and decodes the answer.
-    pub async fn send(self) -> Result<O, Error<E>> {
-        self.send_with_meta().await.map(|r| r.output)
+    pub fn send(self) -> impl Future<Output = Result<O, Error<E>>> {
+        self.run(|r| r.output)
     }
 
     /// Like [`Request::send`], also returning status, request id and headers.
-    pub async fn send_with_meta(self) -> Result<Response<O>, Error<E>> {
+    pub fn send_with_meta(self) -> impl Future<Output = Result<Response<O>, Error<E>>> {
+        self.run(std::convert::identity)
+    }
+
+    /// The call, its answer passed through `output`. Both `send`s return this future itself
+    /// rather than one wrapping it: each level of futures moves the one it holds, and a call's
+    /// is large.
+    async fn run<T>(self, output: fn(Response<O>) -> T) -> Result<T, Error<E>> {
         // Path, headers and body are made once; each attempt sends them.
         let prepared = match self.prepare() {
             Ok(p) => p,
@@ -80,10 +87,16 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             code = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        // Instrumented, not entered: a guard held across `.await` would leak the span to
-        // other tasks polled on this thread.
-        let call = self.attempts(&prepared, &span);
-        tracing::Instrument::instrument(call, span.clone()).await
+        let answer = if span.is_disabled() {
+            // Nobody listens: no span to enter at each poll.
+            self.attempts(&prepared, &span).await
+        } else {
+            // Instrumented, not entered: a guard held across `.await` would leak the span to
+            // other tasks polled on this thread.
+            let call = self.attempts(&prepared, &span);
+            tracing::Instrument::instrument(call, span.clone()).await
+        };
+        answer.map(output)
     }
 
     /// What every attempt sends, or why the request cannot be sent.
