@@ -129,18 +129,43 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
     }
 
     /// The URL of the call: the client's base URL (or the operation's host), the filled-in
-    /// path and the query.
+    /// path and the query. The base is parsed once a client: each call copies it and sets its
+    /// path, which parses only the path.
     fn url(&self) -> Result<reqwest::Url, String> {
-        let base = (self.client.inner.base_url.as_deref()).unwrap_or(self.endpoint.base_url);
-        let mut url = String::with_capacity(base.len() + self.endpoint.path.len() + 32);
-        url.push_str(base);
-        self.write_path(&mut url);
-        let mut url = reqwest::Url::parse(&url)
-            .map_err(|e| format!("the request cannot be built: invalid URL ({e})"))?;
+        let mut url = self.base_url()?;
+        let prefix = url.path().trim_end_matches('/');
+        let mut path = String::with_capacity(prefix.len() + self.endpoint.path.len() + 32);
+        path.push_str(prefix);
+        self.write_path(&mut path);
+        url.set_path(&path);
         if !self.query.is_empty() {
             // As reqwest's `RequestBuilder::query` encodes it (`application/x-www-form-urlencoded`).
             url.query_pairs_mut().extend_pairs(&self.query);
         }
+        Ok(url)
+    }
+
+    /// The client's base URL, else the operation's host, parsed.
+    fn base_url(&self) -> Result<reqwest::Url, String> {
+        let inner = &self.client.inner;
+        if let Some(base) = &inner.base_url {
+            return Ok(base.clone());
+        }
+        let host = self.endpoint.base_url;
+        let parse = |host| {
+            reqwest::Url::parse(host)
+                .map_err(|e| format!("the request cannot be built: invalid URL {host:?} ({e})"))
+        };
+        if let Some((first, url)) = inner.default_base.get() {
+            return if *first == host {
+                Ok(url.clone())
+            } else {
+                parse(host)
+            };
+        }
+        let url = parse(host)?;
+        // The first call's host is kept (another call may have been first meanwhile).
+        let _ = inner.default_base.set((host, url.clone()));
         Ok(url)
     }
 
@@ -411,5 +436,78 @@ fn record_error<E>(span: &tracing::Span, err: &Error<E>) {
     }
     if let Some(id) = err.request_id() {
         span.record("request_id", id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AccessToken, Client, Endpoint};
+
+    #[derive(Debug, Clone)]
+    struct NoCodes;
+
+    impl ErrorKind for NoCodes {
+        fn from_code(_: &str) -> Self {
+            NoCodes
+        }
+    }
+
+    const fn endpoint(base_url: &'static str) -> Endpoint {
+        Endpoint {
+            service: "demo_1.0",
+            operation: "Demo",
+            method: Method::Get,
+            path: "/v1.0/demo/{id}/items/{item}",
+            base_url,
+            idempotent: true,
+            auth: true,
+            response_body: true,
+            object_answer: true,
+        }
+    }
+
+    static DINGTALK: Endpoint = endpoint("https://api.dingtalk.io");
+    static OTHER: Endpoint = endpoint("http://other.example:8080");
+
+    /// The URL of `endpoint` called through `client`, and the one parsing the base and the
+    /// path together gives (as the SDK built it before the base was parsed once a client).
+    fn urls(client: &Client, endpoint: &'static Endpoint) -> (reqwest::Url, reqwest::Url) {
+        let r: Request<(), NoCodes> = Request::new(client, endpoint)
+            .path_param("id", "a b/ç?#%")
+            .path_param("item", &7)
+            .query("q", "x y&z=ü")
+            .query("ids", &["1", "2"]);
+        let base = client.inner.base_url.as_ref().map(|u| u.as_str());
+        let base = base.unwrap_or(endpoint.base_url).trim_end_matches('/');
+        let mut want = reqwest::Url::parse(&format!("{base}{}", r.path())).unwrap();
+        want.query_pairs_mut().extend_pairs(r.query_pairs());
+        (r.url().unwrap(), want)
+    }
+
+    #[test]
+    fn the_url_is_the_base_and_the_path_as_if_parsed_together() {
+        let bases = [
+            "http://127.0.0.1:9",
+            "http://[::1]:8080/prefix",
+            "https://h.example/a/b/",
+            "http://h.example/pre%2Ffix",
+            "https://知识.example",
+        ];
+        for base in bases {
+            let client = Client::builder(AccessToken::new("t"))
+                .base_url(base)
+                .build()
+                .unwrap();
+            let (url, want) = urls(&client, &DINGTALK);
+            assert_eq!(url.as_str(), want.as_str(), "base {base}");
+        }
+        // Without a base URL: each operation's own host, the first one parsed once.
+        let client = Client::new(AccessToken::new("t"));
+        for endpoint in [&DINGTALK, &OTHER, &DINGTALK, &OTHER] {
+            let (url, want) = urls(&client, endpoint);
+            assert_eq!(url.as_str(), want.as_str());
+            assert!(url.as_str().starts_with(endpoint.base_url), "{url}");
+        }
     }
 }
