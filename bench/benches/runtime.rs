@@ -290,9 +290,10 @@ async fn run_callers(clients: &Clients, side: Side, callers: usize, calls: usize
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 
-/// CPU time (user + system) this process has used so far: the clients' (the server is another
-/// process).
-fn cpu_time() -> Duration {
+/// What this process has used so far (the clients': the server is another process): CPU time
+/// (user + system), and context switches (a worker thread that parks for lack of work, or is
+/// preempted).
+fn usage() -> (Duration, u64) {
     // SAFETY: `getrusage` fills the struct it is given and reads nothing else.
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
@@ -302,22 +303,26 @@ fn cpu_time() -> Duration {
     let tv = |t: libc::timeval| {
         Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
     };
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+    let switches = usage.ru_nvcsw + usage.ru_nivcsw;
+    (tv(usage.ru_utime) + tv(usage.ru_stime), switches as u64)
 }
 
-/// Wall-clock and CPU time of one side's share of a round.
+/// Wall-clock time, CPU time and context switches of one side's share of a round.
 #[derive(Clone, Copy, Default)]
 struct Spent {
     wall: Duration,
     cpu: Duration,
+    switches: u64,
 }
 
 async fn measure(clients: &Clients, side: Side, callers: usize, calls: usize) -> Spent {
-    let (t, cpu) = (Instant::now(), cpu_time());
+    let (t, (cpu, switches)) = (Instant::now(), usage());
     run_callers(clients, side, callers, calls).await;
+    let (cpu_after, switches_after) = usage();
     Spent {
         wall: t.elapsed(),
-        cpu: cpu_time().saturating_sub(cpu),
+        cpu: cpu_after.saturating_sub(cpu),
+        switches: switches_after.saturating_sub(switches),
     }
 }
 
@@ -355,41 +360,15 @@ async fn compare(
         spent.push(this);
     }
     println!("\n{callers} caller(s) sharing one client, {rounds} rounds of {calls} calls a side:");
-    println!(
-        "  {:<22} {:>10} {:>16}",
-        "side (median of rounds)", "calls/s", "CPU µs per call"
-    );
-    for (i, side) in SIDES.iter().enumerate() {
-        let rate = median(
-            spent
-                .iter()
-                .map(|s| calls as f64 / s[i].wall.as_secs_f64())
-                .collect(),
-        );
-        let cpu = median(
-            (spent.iter())
-                .map(|s| s[i].cpu.as_secs_f64() * 1e6 / calls as f64)
-                .collect(),
-        );
-        println!("  {:<22} {rate:>10.0} {cpu:>16.1}", side.name());
-    }
+    print_sides(&spent, calls);
     for (i, side) in SIDES.iter().enumerate().skip(1) {
-        let label = side.name();
-        let speed = spread(
-            spent
-                .iter()
-                .map(|s| secs(s[0].wall) / secs(s[i].wall))
-                .collect(),
-        );
-        let cpu = spread(
-            spent
-                .iter()
-                .map(|s| secs(s[i].cpu) / secs(s[0].cpu))
-                .collect(),
-        );
+        let ratios =
+            |f: &dyn Fn(&[Spent; SIDES.len()]) -> f64| spread(spent.iter().map(f).collect());
+        let speed = ratios(&|s| secs(s[0].wall) / secs(s[i].wall));
+        let cpu = ratios(&|s| secs(s[i].cpu) / secs(s[0].cpu));
         println!(
-            "  {label} ÷ hand-written, min–median–max of rounds: throughput {:.3}–{:.3}–{:.3}, CPU per call {:.3}–{:.3}–{:.3}",
-            speed.0, speed.1, speed.2, cpu.0, cpu.1, cpu.2
+            "  {} ÷ hand-written, min–median–max of rounds: throughput {:.3}–{:.3}–{:.3}, CPU per call {:.3}–{:.3}–{:.3}",
+            side.name(), speed.0, speed.1, speed.2, cpu.0, cpu.1, cpu.2
         );
     }
     match target {
@@ -397,6 +376,25 @@ async fn compare(
             "  (targets, SDK with defaults: median throughput ≥ {t:.2}, CPU per call ≤ 1.10)"
         ),
         None => println!("  (no target: how the overhead scales with many callers)"),
+    }
+}
+
+/// The medians of each side's rounds: calls per second, CPU time and context switches per call.
+fn print_sides(spent: &[[Spent; SIDES.len()]], calls: usize) {
+    println!(
+        "  {:<24} {:>10} {:>16} {:>18}",
+        "side (median of rounds)", "calls/s", "CPU µs per call", "switches per call"
+    );
+    for (i, side) in SIDES.iter().enumerate() {
+        let per_round =
+            |f: &dyn Fn(&Spent) -> f64| median(spent.iter().map(|s| f(&s[i])).collect());
+        let rate = per_round(&|s| calls as f64 / secs(s.wall));
+        let cpu = per_round(&|s| s.cpu.as_secs_f64() * 1e6 / calls as f64);
+        let switches = per_round(&|s| s.switches as f64 / calls as f64);
+        println!(
+            "  {:<24} {rate:>10.0} {cpu:>16.1} {switches:>18.2}",
+            side.name()
+        );
     }
 }
 
