@@ -13,7 +13,7 @@ use reqwest::header::{
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use super::answer::{self, retry_after};
+use super::answer;
 use super::classify::ErrorClass;
 use super::decode::Expect;
 use super::endpoint::Method;
@@ -298,8 +298,9 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             (Some(a), Some(c)) => Some(a.min(c)),
             (a, c) => a.or(c),
         };
-        let exchange = self.exchange(attempt, request, &prepared.url, redactor);
-        let (result, retry_after) = match at {
+        let answer = self.client.inner.http.execute(request);
+        let exchange = answer::exchange(answer, &prepared.url, self.expect(), redactor, attempt);
+        let (received, retry_after) = match at {
             None => exchange.await,
             Some(at) => match tokio::time::timeout_at(at, exchange).await {
                 Ok(answer) => answer,
@@ -310,6 +311,9 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
                 ),
             },
         };
+        // Decoded here, not in the timed future: a decoded answer is large, and each level of
+        // futures it passed on its way up would move it.
+        let result = received.and_then(|r| answer::decode(r, self.expect(), redactor));
         Some(Attempt {
             result,
             retry_after,
@@ -329,23 +333,6 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             return Ok(None);
         }
         self.token().await.map(Some).map_err(Error::Token)
-    }
-
-    /// Sends `request` and reads its answer, with the server's `Retry-After`.
-    async fn exchange(
-        &self,
-        attempt: u32,
-        request: reqwest::Request,
-        sent: &reqwest::Url,
-        redactor: &Redactor,
-    ) -> (Result<Response<O>, Error<E>>, Option<Duration>) {
-        let response = match self.client.inner.http.execute(request).await {
-            Ok(r) => r,
-            Err(e) => return (Err(Error::transport(e, attempt)), None),
-        };
-        let retry_after = retry_after(response.headers());
-        let result = answer::read(response, sent, self.expect(), redactor, attempt).await;
-        (result, retry_after)
     }
 
     /// The provider's token and its header value (marked sensitive, so no debug output of the
