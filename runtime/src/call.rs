@@ -299,10 +299,17 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
             (a, c) => a.or(c),
         };
         let answer = self.client.inner.http.execute(request);
-        let exchange = answer::exchange(answer, &prepared.url, self.expect(), redactor, attempt);
+        let (url, expect) = (&prepared.url, self.expect());
+        // The exchange's future is made where it is awaited, not bound to a name first: a moved
+        // binding would keep its room in this future beside the timer's copy.
         let (received, retry_after) = match at {
-            None => exchange.await,
-            Some(at) => match tokio::time::timeout_at(at, exchange).await {
+            None => answer::exchange(answer, url, expect, redactor, attempt).await,
+            Some(at) => match tokio::time::timeout_at(
+                at,
+                answer::exchange(answer, url, expect, redactor, attempt),
+            )
+            .await
+            {
                 Ok(answer) => answer,
                 Err(_) if Some(at) == deadline => return None,
                 Err(elapsed) => (
@@ -313,7 +320,7 @@ impl<O: DeserializeOwned, E: ErrorKind> Request<O, E> {
         };
         // Decoded here, not in the timed future: a decoded answer is large, and each level of
         // futures it passed on its way up would move it.
-        let result = received.and_then(|r| answer::decode(r, self.expect(), redactor));
+        let result = received.and_then(|r| answer::decode(r, expect, redactor));
         Some(Attempt {
             result,
             retry_after,
