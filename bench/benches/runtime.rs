@@ -1,14 +1,24 @@
-//! Runtime overhead: an SDK call against a hand-written `reqwest` call doing the same request,
-//! both against the same loopback server, in interleaved rounds of one run; and the decode cost
-//! of a typed response against `serde_json::Value`.
+//! Runtime overhead: SDK calls against hand-written `reqwest` calls doing the same request, 1, 8
+//! and 64 callers sharing one client, in alternating rounds of one run, against a loopback
+//! server in another process (so this process's CPU time is the clients' alone); and the decode
+//! cost of a typed response against `serde_json::Value`.
 //!
-//! `cargo bench -p dingtalk-openapi-bench --bench runtime [-- --quick]`
+//! ```sh
+//! cargo bench -p dingtalk-openapi-bench --bench runtime [-- --quick]
+//! # one side only (hand, sdk, app or untimed), for callgrind or perf (the server runs natively in a
+//! # child process, which they do not follow):
+//! target/release/deps/runtime-<hash> --profile-sdk --callers 8 --calls 20000
+//! bench/scripts/callgrind-per-call.sh      # instructions per call, SDK and hand-written
+//! ```
 
 use std::hint::black_box;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dingtalk_openapi::wiki_2_0::{GetWorkspaceResponse, GetWorkspacesResponse};
-use dingtalk_openapi::{AccessToken, Client};
+use dingtalk_openapi::{AccessToken, AppCredentials, Client};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -34,49 +44,134 @@ fn workspace(i: usize) -> serde_json::Value {
     })
 }
 
-/// A minimal keep-alive HTTP/1.1 server answering every request with `body`: as cheap as
-/// possible, so that the figures are the clients'.
-async fn serve(body: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-acs-request-id: 4C3D2B1A\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes();
-    let response: &'static [u8] = Box::leak(response.into_boxed_slice());
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
+// ---------------------------------------------------------------------------------------------
+// The server: this binary run with `--serve`, in a child process.
+
+/// `--serve`: a minimal keep-alive HTTP/1.1 server answering GetAccessToken with a token valid
+/// for two hours and every other request with GetWorkspace's answer, as cheap as possible so
+/// that the figures are the clients'. Prints its base URL on the first line of stdout and exits
+/// when stdin closes (when the benchmark ends, however).
+fn serve_forever() {
+    std::thread::spawn(|| {
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
+        std::process::exit(0);
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("server runtime");
+    rt.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        println!("http://{}", listener.local_addr().expect("addr"));
+        let workspace = serde_json::json!({ "workspace": workspace(0) }).to_string();
+        let token = serde_json::json!({ "accessToken": TOKEN, "expireIn": 7200 }).to_string();
+        let answers = Answers {
+            workspace: http_answer(&workspace),
+            token: http_answer(&token),
+        };
+        while let Ok((sock, _)) = listener.accept().await {
             let _ = sock.set_nodelay(true);
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 16 * 1024];
-                let mut filled = 0;
-                loop {
-                    // GET requests without a body: a request ends at the blank line.
-                    while let Some(end) = find(&buf[..filled], b"\r\n\r\n") {
-                        if sock.write_all(response).await.is_err() {
-                            return;
-                        }
-                        buf.copy_within(end + 4..filled, 0);
-                        filled -= end + 4;
-                    }
-                    match sock.read(&mut buf[filled..]).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => filled += n,
-                    }
-                }
-            });
+            tokio::spawn(answer_all(sock, answers));
         }
     });
-    format!("http://{addr}")
+}
+
+/// The server's two answers, as bytes on the wire.
+#[derive(Clone, Copy)]
+struct Answers {
+    workspace: &'static [u8],
+    token: &'static [u8],
+}
+
+fn http_answer(body: &str) -> &'static [u8] {
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-acs-request-id: 4C3D2B1A\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    answer.leak().as_bytes()
+}
+
+/// Answers every request on `sock`: a request ends at the blank line after its head, or after
+/// the `content-length` bytes of its body.
+async fn answer_all(mut sock: tokio::net::TcpStream, answers: Answers) {
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut filled = 0;
+    loop {
+        while let Some(end) = request_end(&buf[..filled]) {
+            let token = buf.starts_with(b"POST /v1.0/oauth2/accessToken");
+            let answer = if token {
+                answers.token
+            } else {
+                answers.workspace
+            };
+            if sock.write_all(answer).await.is_err() {
+                return;
+            }
+            buf.copy_within(end..filled, 0);
+            filled -= end;
+        }
+        if filled == buf.len() {
+            return; // No request is this large.
+        }
+        match sock.read(&mut buf[filled..]).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => filled += n,
+        }
+    }
+}
+
+/// Where the first complete request in `buf` ends, if there is one.
+fn request_end(buf: &[u8]) -> Option<usize> {
+    let head = find(buf, b"\r\n\r\n")? + 4;
+    let text = String::from_utf8_lossy(&buf[..head]).to_ascii_lowercase();
+    let length = text
+        .split("\r\n")
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .map_or(0, |n| n.trim().parse().unwrap_or(0));
+    (buf.len() >= head + length).then_some(head + length)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
+
+/// The server process and its base URL; it exits when this is dropped (its stdin closes).
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        let exe = std::env::current_exe().expect("own path");
+        let mut child = Command::new(exe)
+            .arg("--serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("server process");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("server address");
+        Server {
+            child,
+            base: line.trim().to_owned(),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The clients.
 
 /// The same request as the SDK's `get_workspace`, written by hand: same headers, same query,
 /// status check, typed decode.
@@ -104,79 +199,207 @@ async fn by_sdk(client: &Client) -> GetWorkspaceResponse {
         .expect("sdk call")
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+/// Who makes the calls: hand-written reqwest; the SDK with its default settings and a fixed
+/// token (what the hand-written code sends); the same with an app's credentials (the token
+/// fetched once, then cached); the SDK without timeouts (what its timers cost).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Hand,
+    Sdk,
+    App,
+    Untimed,
 }
 
-async fn calls(rounds: usize, per_round: usize) {
-    let base = serve(serde_json::json!({ "workspace": workspace(0) }).to_string()).await;
-    let http = reqwest::Client::new();
-    let client = Client::builder(AccessToken::new(TOKEN))
-        .base_url(base.clone())
-        .build()
-        .expect("a valid configuration");
-    // The same SDK client without its default timeouts: what the timers cost.
-    let untimed = Client::builder(AccessToken::new(TOKEN))
-        .base_url(base.clone())
-        .attempt_timeout(None)
-        .operation_timeout(None)
-        .build()
-        .expect("a valid configuration");
-    // Warm up both (connections, allocator).
-    for _ in 0..200 {
-        black_box(by_hand(&http, &base).await);
-        black_box(by_sdk(&client).await);
-        black_box(by_sdk(&untimed).await);
+const SIDES: [Side; 4] = [Side::Hand, Side::Sdk, Side::App, Side::Untimed];
+
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Hand => "hand-written reqwest",
+            Side::Sdk => "SDK (defaults)",
+            Side::App => "SDK, AppCredentials",
+            Side::Untimed => "SDK, no timeouts",
+        }
     }
-    let (mut hand, mut sdk, mut bare) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
-    let (mut ratios, mut bare_ratios) = (Vec::new(), Vec::new());
-    let mut fastest = [Duration::MAX; 3];
+}
+
+/// One client of each side, all calling `base`.
+#[derive(Clone)]
+struct Clients {
+    base: Arc<str>,
+    http: reqwest::Client,
+    sdk: Client,
+    app: Client,
+    untimed: Client,
+}
+
+impl Clients {
+    fn new(base: &str) -> Clients {
+        let sdk = Client::builder(AccessToken::new(TOKEN))
+            .base_url(base)
+            .build()
+            .expect("a valid configuration");
+        let app = Client::builder(AppCredentials::new("bench-app-key", "bench-app-secret"))
+            .base_url(base)
+            .build()
+            .expect("a valid configuration");
+        let untimed = Client::builder(AccessToken::new(TOKEN))
+            .base_url(base)
+            .attempt_timeout(None)
+            .operation_timeout(None)
+            .build()
+            .expect("a valid configuration");
+        Clients {
+            base: base.into(),
+            http: reqwest::Client::new(),
+            sdk,
+            app,
+            untimed,
+        }
+    }
+
+    async fn call(&self, side: Side) -> GetWorkspaceResponse {
+        match side {
+            Side::Hand => by_hand(&self.http, &self.base).await,
+            Side::Sdk => by_sdk(&self.sdk).await,
+            Side::App => by_sdk(&self.app).await,
+            Side::Untimed => by_sdk(&self.untimed).await,
+        }
+    }
+}
+
+/// Makes `calls` calls of `side` from `callers` tasks sharing the clients (each its share in
+/// sequence), and waits for all.
+async fn run_callers(clients: &Clients, side: Side, callers: usize, calls: usize) {
+    let tasks: Vec<_> = (0..callers)
+        .map(|i| {
+            let clients = clients.clone();
+            let mine = calls / callers + usize::from(i < calls % callers);
+            tokio::spawn(async move {
+                for _ in 0..mine {
+                    black_box(clients.call(side).await);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("caller");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring.
+
+/// What this process has used so far (the clients': the server is another process): CPU time
+/// (user + system), and context switches (a worker thread that parks for lack of work, or is
+/// preempted).
+fn usage() -> (Duration, u64) {
+    // SAFETY: `getrusage` fills the struct it is given and reads nothing else.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    let switches = usage.ru_nvcsw + usage.ru_nivcsw;
+    (tv(usage.ru_utime) + tv(usage.ru_stime), switches as u64)
+}
+
+/// Wall-clock time, CPU time and context switches of one side's share of a round.
+#[derive(Clone, Copy, Default)]
+struct Spent {
+    wall: Duration,
+    cpu: Duration,
+    switches: u64,
+}
+
+async fn measure(clients: &Clients, side: Side, callers: usize, calls: usize) -> Spent {
+    let (t, (cpu, switches)) = (Instant::now(), usage());
+    run_callers(clients, side, callers, calls).await;
+    let (cpu_after, switches_after) = usage();
+    Spent {
+        wall: t.elapsed(),
+        cpu: cpu_after.saturating_sub(cpu),
+        switches: switches_after.saturating_sub(switches),
+    }
+}
+
+/// `(min, median, max)` of `v`.
+fn spread(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v[0], v[v.len() / 2], v[v.len() - 1])
+}
+
+fn median(v: Vec<f64>) -> f64 {
+    spread(v).1
+}
+
+/// One concurrency level: `rounds` rounds, each running every side once (`calls` calls from
+/// `callers` tasks) in an order that rotates, so that drift in the machine's load hits all
+/// sides alike; prints the figures and the SDK/hand-written ratios, round by round.
+async fn compare(
+    clients: &Clients,
+    callers: usize,
+    rounds: usize,
+    calls: usize,
+    target: Option<f64>,
+) {
+    for side in SIDES {
+        // Warm up: connections (one per caller), allocator, caches.
+        run_callers(clients, side, callers, (callers * 20).max(200)).await;
+    }
+    let mut spent: Vec<[Spent; SIDES.len()]> = Vec::with_capacity(rounds);
     for round in 0..rounds {
-        // Rotate which goes first, so drift in machine load hits all alike.
-        let mut times = [Duration::ZERO; 3];
-        for k in 0..3 {
-            let which = (round + k) % 3;
-            let t = Instant::now();
-            for _ in 0..per_round {
-                match which {
-                    0 => black_box(by_hand(&http, &base).await),
-                    1 => black_box(by_sdk(&client).await),
-                    _ => black_box(by_sdk(&untimed).await),
-                };
-            }
-            times[which] = t.elapsed();
+        let mut this = [Spent::default(); SIDES.len()];
+        for k in 0..SIDES.len() {
+            let i = (round + k) % SIDES.len();
+            this[i] = measure(clients, SIDES[i], callers, calls).await;
         }
-        for (f, t) in fastest.iter_mut().zip(times) {
-            *f = (*f).min(t);
-        }
-        hand += times[0];
-        sdk += times[1];
-        bare += times[2];
-        ratios.push(times[0].as_secs_f64() / times[1].as_secs_f64());
-        bare_ratios.push(times[0].as_secs_f64() / times[2].as_secs_f64());
+        spent.push(this);
     }
-    let n = (rounds * per_round) as f64;
-    let rps = |d: Duration| n / d.as_secs_f64();
+    println!("\n{callers} caller(s) sharing one client, {rounds} rounds of {calls} calls a side:");
+    print_sides(&spent, calls);
+    for (i, side) in SIDES.iter().enumerate().skip(1) {
+        let ratios =
+            |f: &dyn Fn(&[Spent; SIDES.len()]) -> f64| spread(spent.iter().map(f).collect());
+        let speed = ratios(&|s| secs(s[0].wall) / secs(s[i].wall));
+        let cpu = ratios(&|s| secs(s[i].cpu) / secs(s[0].cpu));
+        println!(
+            "  {} ÷ hand-written, min–median–max of rounds: throughput {:.3}–{:.3}–{:.3}, CPU per call {:.3}–{:.3}–{:.3}",
+            side.name(), speed.0, speed.1, speed.2, cpu.0, cpu.1, cpu.2
+        );
+    }
+    match target {
+        Some(t) => println!(
+            "  (targets, SDK with defaults: median throughput ≥ {t:.2}, CPU per call ≤ 1.10)"
+        ),
+        None => println!("  (no target: how the overhead scales with many callers)"),
+    }
+}
+
+/// The medians of each side's rounds: calls per second, CPU time and context switches per call.
+fn print_sides(spent: &[[Spent; SIDES.len()]], calls: usize) {
     println!(
-        "GetWorkspace over loopback, {rounds} interleaved rounds of {per_round} sequential calls each:"
+        "  {:<24} {:>10} {:>16} {:>18}",
+        "side (median of rounds)", "calls/s", "CPU µs per call", "switches per call"
     );
-    println!("  hand-written reqwest {:>8.0} req/s", rps(hand));
-    println!("  SDK                  {:>8.0} req/s", rps(sdk));
-    println!(
-        "  SDK, no timeouts     {:>8.0} req/s ({:.3} of hand-written, {:.3} median of rounds)",
-        rps(bare),
-        rps(bare) / rps(hand),
-        median(bare_ratios)
-    );
-    let best = |i: usize| fastest[0].as_secs_f64() / fastest[i].as_secs_f64();
-    println!(
-        "  SDK/hand-written throughput: {:.3} overall, {:.3} median of rounds, {:.3} fastest rounds (target ≥ 0.95)",
-        rps(sdk) / rps(hand),
-        median(ratios),
-        best(1)
-    );
-    println!("  (no timeouts: {:.3} fastest rounds)", best(2));
+    for (i, side) in SIDES.iter().enumerate() {
+        let per_round =
+            |f: &dyn Fn(&Spent) -> f64| median(spent.iter().map(|s| f(&s[i])).collect());
+        let rate = per_round(&|s| calls as f64 / secs(s.wall));
+        let cpu = per_round(&|s| s.cpu.as_secs_f64() * 1e6 / calls as f64);
+        let switches = per_round(&|s| s.switches as f64 / calls as f64);
+        println!(
+            "  {:<24} {rate:>10.0} {cpu:>16.1} {switches:>18.2}",
+            side.name()
+        );
+    }
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64().max(1e-9)
 }
 
 fn decode(runs: usize) {
@@ -206,7 +429,7 @@ fn decode(runs: usize) {
     }
     let per = |d: Duration| d.as_secs_f64() * 1e6 / (runs * 100) as f64;
     println!(
-        "GetWorkspaces answer with 20 workspaces ({} bytes), {runs} interleaved rounds:",
+        "\nGetWorkspaces answer with 20 workspaces ({} bytes), {runs} interleaved rounds:",
         bytes.len()
     );
     println!(
@@ -224,36 +447,59 @@ fn decode(runs: usize) {
     );
 }
 
+/// The value of `--name N` on the command line, else `default`.
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `--profile-{hand,sdk,app,untimed}` `[--callers N] [--calls M]`: M calls
+/// of one side from N callers (after 200 warm-up calls), for callgrind or perf; the server runs
+/// in a child process, which neither follows by default.
+fn profile(rt: &tokio::runtime::Runtime, side: Side) {
+    let server = Server::start();
+    let (callers, calls) = (arg("--callers", 1), arg("--calls", 20_000));
+    rt.block_on(async {
+        let clients = Clients::new(&server.base);
+        run_callers(&clients, side, callers, 200.max(callers)).await;
+        run_callers(&clients, side, callers, calls).await;
+    });
+}
+
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let (rounds, per_round) = if quick { (4, 50) } else { (100, 100) };
-    // One worker thread for the client, one for the server: like a service making calls.
+    let flag = |f: &str| std::env::args().any(|a| a == f);
+    if flag("--serve") {
+        return serve_forever();
+    }
+    // Two worker threads, as many as the machine's cores: the callers run on both.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
-    // `-- --profile-sdk` / `-- --profile-hand`: 20,000 calls of one kind, for `perf record`.
-    let profile = |kind: &str| std::env::args().any(|a| a == format!("--profile-{kind}"));
-    if profile("sdk") || profile("hand") {
-        let sdk = profile("sdk");
-        rt.block_on(async {
-            let base = serve(serde_json::json!({ "workspace": workspace(0) }).to_string()).await;
-            let client = Client::builder(AccessToken::new(TOKEN))
-                .base_url(base.clone())
-                .build()
-                .expect("a valid configuration");
-            let http = reqwest::Client::new();
-            for _ in 0..20_000 {
-                if sdk {
-                    black_box(by_sdk(&client).await);
-                } else {
-                    black_box(by_hand(&http, &base).await);
-                }
-            }
-        });
-        return;
+    let profiled = [
+        ("--profile-hand", Side::Hand),
+        ("--profile-sdk", Side::Sdk),
+        ("--profile-app", Side::App),
+        ("--profile-untimed", Side::Untimed),
+    ];
+    if let Some(&(_, side)) = profiled.iter().find(|(f, _)| flag(f)) {
+        return profile(&rt, side);
     }
-    rt.block_on(calls(rounds, per_round));
+    let quick = flag("--quick");
+    let server = Server::start();
+    let clients = rt.block_on(async { Clients::new(&server.base) });
+    println!(
+        "GetWorkspace over loopback; the server is another process, so CPU is the clients' (getrusage).\n\
+         Each round runs every side once, in rotating order; ratios are SDK ÷ hand-written per round."
+    );
+    let (rounds, calls) = if quick { (3, 300) } else { (15, 3000) };
+    for (callers, target) in [(1, Some(0.97)), (8, Some(0.95)), (64, None)] {
+        rt.block_on(compare(&clients, callers, rounds, calls, target));
+    }
+    drop(server);
     decode(if quick { 5 } else { 50 });
 }

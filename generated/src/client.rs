@@ -63,6 +63,14 @@ pub trait TokenProvider: Send + Sync + 'static {
     /// retries), for providers that fetch tokens from DingTalk's anonymous token endpoints.
     fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
 
+    /// The token to send now if one is at hand without waiting (a fixed token, a cached one
+    /// that is still fresh); `None` makes the call ask [`Self::token`]. Spares each call the
+    /// boxed future of `token`: implement it when your provider caches. The default returns
+    /// `None`.
+    fn ready_token(&self) -> Option<AccessToken> {
+        None
+    }
+
     /// Called when DingTalk rejected `token` as invalid or expired (HTTP 401,
     /// `InvalidAuthentication`). Forget exactly this token (not a newer one another task fetched
     /// meanwhile), and return whether the next [`Self::token`] may give a different one: only
@@ -80,6 +88,10 @@ impl TokenProvider for AccessToken {
     fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         rt::TokenSource::token(self, &client.0)
     }
+
+    fn ready_token(&self) -> Option<AccessToken> {
+        Some(self.clone())
+    }
 }
 
 /// A [`TokenProvider`] as the runtime asks for tokens: with the runtime's client, which the
@@ -93,6 +105,10 @@ impl<T: TokenProvider> rt::TokenSource for Provider<T> {
     ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         let client = Client(client.clone());
         Box::pin(async move { self.0.token(&client).await })
+    }
+
+    fn ready_token(&self) -> Option<AccessToken> {
+        self.0.ready_token()
     }
 
     fn invalidate(&self, token: &AccessToken) -> bool {

@@ -18,6 +18,10 @@ impl TokenProvider for AppCredentials {
         }))
     }
 
+    fn ready_token(&self) -> Option<AccessToken> {
+        self.cached()
+    }
+
     fn invalidate(&self, token: &AccessToken) -> bool {
         self.forget(token);
         true
@@ -39,6 +43,10 @@ impl TokenProvider for CorpCredentials {
                 answer.map(|a| (a.output.access_token, a.output.expire_in, a.meta))
             }
         }))
+    }
+
+    fn ready_token(&self) -> Option<AccessToken> {
+        self.cached()
     }
 
     fn invalidate(&self, token: &AccessToken) -> bool {

@@ -1,6 +1,7 @@
 //! Reading one HTTP answer: a redirect is refused unread, the body is read up to a limit, then
 //! decoded (see [`decode`](super::decode)) into the output or the error it is.
 
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -13,67 +14,140 @@ use super::error::{Error, ErrorKind, InvalidResponse, RedirectError};
 use super::redact::Redactor;
 use super::response::{header_request_id, Response, ResponseMeta};
 
-/// Reads the body (up to `expect.limit` bytes) and decodes it. A redirect, or an answer from
-/// another URL than `sent` (a caller's HTTP client followed a redirect), is refused unread.
-/// Snippets are cut from the body without `redactor`'s secrets.
-pub(crate) async fn read<O: DeserializeOwned, E: ErrorKind>(
-    mut response: reqwest::Response,
-    sent: &reqwest::Url,
-    expect: Expect,
-    redactor: &Redactor,
+/// An answer's status line and headers.
+pub(crate) struct Head {
+    status: u16,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    /// The attempt that got it.
     attempts: u32,
-) -> Result<Response<O>, Error<E>> {
-    let status = response.status().as_u16();
-    let headers = std::mem::take(response.headers_mut());
-    let request_id = header_request_id(&headers);
-    if let Some(e) = redirect(status, &headers, response.url(), sent) {
-        return Err(Error::Redirect(RedirectError {
-            request_id,
-            attempts,
-            ..e
-        }));
-    }
-    let invalid = |reason: String, class: ErrorClass, body: &[u8]| {
+}
+
+impl Head {
+    /// The answer is not what the operation returns: why, its class, and the start of its body
+    /// (quoted without `redactor`'s secrets, and not at all when `expect.sensitive`).
+    fn invalid<E>(
+        &self,
+        reason: String,
+        class: ErrorClass,
+        body: &[u8],
+        expect: Expect,
+        redactor: &Redactor,
+    ) -> Error<E> {
         Error::InvalidResponse(InvalidResponse {
-            status,
+            status: self.status,
             reason,
             snippet: match expect.sensitive {
                 true => String::new(),
                 false => snippet(body, redactor),
             },
-            request_id: request_id.clone(),
-            attempts,
+            request_id: self.request_id.clone(),
+            attempts: self.attempts,
             class,
         })
+    }
+
+    /// The body is larger than `expect.limit`; `start` is what was read of it.
+    fn too_large<E>(&self, start: &[u8], expect: Expect, redactor: &Redactor) -> Error<E> {
+        let reason = format!("the body is larger than the {}-byte limit", expect.limit);
+        let class = classify::answer(self.status, None);
+        self.invalid(reason, class, start, expect, redactor)
+    }
+}
+
+/// An answer read whole, not decoded yet.
+pub(crate) struct Received {
+    head: Head,
+    body: Bytes,
+}
+
+/// Reads the body (up to `expect.limit` bytes) and decodes it.
+#[cfg(test)]
+pub(crate) async fn read<O: DeserializeOwned, E: ErrorKind>(
+    response: reqwest::Response,
+    sent: &reqwest::Url,
+    expect: Expect,
+    redactor: &Redactor,
+    attempts: u32,
+) -> Result<Response<O>, Error<E>> {
+    let answer = std::future::ready(Ok(response));
+    let (received, _) = exchange(answer, sent, expect, redactor, attempts).await;
+    decode(received?, expect, redactor)
+}
+
+/// Awaits the `answer` to a request sent to `sent` (the HTTP client's future) and reads its
+/// body (up to `expect.limit` bytes); with the server's `Retry-After`. A redirect, or an answer
+/// from another URL than `sent` (a caller's HTTP client followed a redirect), is refused unread.
+/// Snippets are cut from the body without `redactor`'s secrets.
+///
+/// One future, not one awaiting another: each level of futures moves the one it holds.
+pub(crate) async fn exchange<E>(
+    answer: impl Future<Output = reqwest::Result<reqwest::Response>>,
+    sent: &reqwest::Url,
+    expect: Expect,
+    redactor: &Redactor,
+    attempts: u32,
+) -> (Result<Received, Error<E>>, Option<Duration>) {
+    let mut response = match answer.await {
+        Ok(r) => r,
+        Err(e) => return (Err(Error::transport(e, attempts)), None),
+    };
+    let status = response.status().as_u16();
+    let headers = std::mem::take(response.headers_mut());
+    let retry_after = retry_after(&headers);
+    let request_id = header_request_id(&headers);
+    if let Some(e) = redirect(status, &headers, response.url(), sent) {
+        let e = RedirectError {
+            request_id,
+            attempts,
+            ..e
+        };
+        return (Err(Error::Redirect(e)), retry_after);
+    }
+    let head = Head {
+        status,
+        headers,
+        request_id,
+        attempts,
     };
     let limit = expect.limit;
-    let too_large = |body: &[u8]| {
-        let reason = format!("the body is larger than the {limit}-byte limit");
-        invalid(reason, classify::answer(status, None), body)
-    };
     if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(too_large(b""));
+        return (Err(head.too_large(b"", expect, redactor)), retry_after);
     }
-    let body = match read_body(&mut response, limit).await {
-        Ok(body) => body,
-        Err(Unread::TooLarge(start)) => return Err(too_large(&start)),
-        Err(Unread::Broken(e)) => return Err(Error::transport(e, attempts)),
+    let received = match read_body(&mut response, limit).await {
+        Ok(body) => Ok(Received { head, body }),
+        Err(Unread::TooLarge(start)) => Err(head.too_large(&start, expect, redactor)),
+        Err(Unread::Broken(e)) => Err(Error::transport(e, attempts)),
     };
-    match decode_body(status, &headers, &body, expect, attempts) {
+    (received, retry_after)
+}
+
+/// Decodes an answer read whole into the output or the error it is.
+pub(crate) fn decode<O: DeserializeOwned, E: ErrorKind>(
+    received: Received,
+    expect: Expect,
+    redactor: &Redactor,
+) -> Result<Response<O>, Error<E>> {
+    let Received { head, body } = received;
+    let (status, attempts) = (head.status, head.attempts);
+    match decode_body(status, &head.headers, &body, expect, attempts) {
         Ok(output) => Ok(Response {
             output,
             meta: ResponseMeta {
                 status,
-                request_id: request_id.clone(),
-                headers,
+                request_id: head.request_id,
+                headers: head.headers,
                 attempts,
             },
         }),
         Err(BodyError::Api(e)) => Err(Error::Api(*e)),
         Err(BodyError::Invalid(reason)) => {
-            Err(invalid(reason, classify::answer(status, None), &body))
+            let class = classify::answer(status, None);
+            Err(head.invalid(reason, class, &body, expect, redactor))
         }
-        Err(BodyError::Ban(reason)) => Err(invalid(reason, ErrorClass::Ban, &body)),
+        Err(BodyError::Ban(reason)) => {
+            Err(head.invalid(reason, ErrorClass::Ban, &body, expect, redactor))
+        }
     }
 }
 
@@ -176,7 +250,7 @@ mod tests {
     #[test]
     fn snippets_are_short_and_never_show_the_token() {
         let mut redactor = Redactor::default();
-        redactor.add("tok-123");
+        redactor.add_token(crate::AccessToken::new("tok-123"));
         let s = snippet(
             format!("echo tok-123 {}", "x".repeat(5000)).as_bytes(),
             &redactor,

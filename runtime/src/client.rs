@@ -4,7 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::limit::{Limiter, RateLimit};
@@ -24,6 +24,13 @@ pub trait TokenSource: Send + Sync + 'static {
     /// The token to send now; `client` is the client making the call.
     fn token<'a>(&'a self, client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
 
+    /// The token to send now if one is at hand without waiting (a fixed token, a cached one
+    /// that is still fresh); `None` makes the call ask [`Self::token`]. Spares a call the boxed
+    /// future of `token`. The default returns `None`.
+    fn ready_token(&self) -> Option<AccessToken> {
+        None
+    }
+
     /// DingTalk rejected `token`: forget exactly it, and say whether the next [`Self::token`]
     /// may give another one (only then is the call repeated, once). The default forgets
     /// nothing and returns `false`.
@@ -38,6 +45,10 @@ impl TokenSource for AccessToken {
     fn token<'a>(&'a self, _client: &'a Client) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         let token = self.clone();
         Box::pin(async move { Ok(token) })
+    }
+
+    fn ready_token(&self) -> Option<AccessToken> {
+        Some(self.clone())
     }
 }
 
@@ -60,7 +71,10 @@ impl AsRef<Client> for Client {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     /// Overrides every operation's default host when set (e.g. `https://api.dingtalk.com`).
-    pub(crate) base_url: Option<String>,
+    pub(crate) base_url: Option<reqwest::Url>,
+    /// The default host of the first operation called, parsed (every service of DingTalk's
+    /// API has the same): each call's URL starts as a copy of it instead of a parse.
+    pub(crate) default_base: OnceLock<(&'static str, reqwest::Url)>,
     pub(crate) tokens: Arc<dyn TokenSource>,
     /// Validated once, when the client is built.
     pub(crate) user_agent: reqwest::header::HeaderValue,
@@ -74,7 +88,10 @@ pub(crate) struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field(
+                "base_url",
+                &self.inner.base_url.as_ref().map(|u| u.as_str()),
+            )
             .field("tokens", &"<redacted>")
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
@@ -244,6 +261,7 @@ impl<C> ClientBuilder<C> {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                default_base: OnceLock::new(),
                 tokens: self.tokens,
                 user_agent,
                 attempt_timeout: self.attempt_timeout,
@@ -257,31 +275,24 @@ impl<C> ClientBuilder<C> {
     }
 }
 
-/// The base URL if calls can be sent to it, else what is wrong with it.
-fn check_base_url(url: String) -> Result<String, ConfigError> {
-    let problem = match reqwest::Url::parse(&url) {
+/// The base URL, parsed, if calls can be sent to it, else what is wrong with it.
+fn check_base_url(url: String) -> Result<reqwest::Url, ConfigError> {
+    let reason = match reqwest::Url::parse(&url) {
         // `127.0.0.1:9` is no URL, and `localhost:8080` one with the scheme `localhost`.
         _ if !url.contains("://") && !url.starts_with("http:") && !url.starts_with("https:") => {
-            Some(
-                "it has no scheme: write https://host, or http://host:port for a local server"
-                    .to_owned(),
-            )
+            "it has no scheme: write https://host, or http://host:port for a local server"
+                .to_owned()
         }
-        Err(e) => Some(format!("it is not a URL ({e})")),
+        Err(e) => format!("it is not a URL ({e})"),
         Ok(u) if !matches!(u.scheme(), "http" | "https") => {
-            Some(format!("its scheme is `{}`, not http or https", u.scheme()))
+            format!("its scheme is `{}`, not http or https", u.scheme())
         }
-        Ok(u) if u.host_str().is_none_or(str::is_empty) => Some("it has no host".to_owned()),
-        Ok(u) if u.query().is_some() => {
-            Some("it has a query; each operation sends its own".to_owned())
-        }
-        Ok(u) if u.fragment().is_some() => Some("it has a fragment (`#…`)".to_owned()),
-        Ok(_) => None,
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => "it has no host".to_owned(),
+        Ok(u) if u.query().is_some() => "it has a query; each operation sends its own".to_owned(),
+        Ok(u) if u.fragment().is_some() => "it has a fragment (`#…`)".to_owned(),
+        Ok(u) => return Ok(u),
     };
-    match problem {
-        Some(reason) => Err(ConfigError::BaseUrl { url, reason }),
-        None => Ok(url),
-    }
+    Err(ConfigError::BaseUrl { url, reason })
 }
 
 /// A [`ClientBuilder`] setting that cannot work, found by [`ClientBuilder::build`].

@@ -67,7 +67,7 @@ fn token_error<E>(e: Error<E>) -> TokenError {
 fn transport_error(kind: fn(String) -> TokenErrorKind, t: TransportError) -> TokenError {
     let error = TokenError::new(kind(t.to_string()));
     match t.source {
-        Some(s) => error.with_source(s),
+        Some(s) => error.with_boxed_source(s),
         None => error,
     }
 }
@@ -160,8 +160,16 @@ impl AppCredentials {
         F: FnOnce(&str, Secret) -> Fut,
         Fut: Future<Output = Result<Issued, Error<E>>>,
     {
-        let answer = fetch(&self.app_key, self.app_secret.clone());
-        self.cache.get(|| async { to_cache(answer.await) }).await
+        let app_secret = self.app_secret.clone();
+        (self.cache)
+            .get(|| async { to_cache(fetch(&self.app_key, app_secret).await) })
+            .await
+    }
+
+    /// The cached token if it is still fresh (no fetch).
+    #[doc(hidden)]
+    pub fn cached(&self) -> Option<AccessToken> {
+        self.cache.fresh()
     }
 
     /// Forgets `token` if it is the cached one (DingTalk rejected it).
@@ -350,6 +358,12 @@ impl CorpCredentials {
                 to_cache(fetch(&suite.suite_key, secret, &self.corp_id, ticket).await)
             })
             .await
+    }
+
+    /// The cached token if it is still fresh (no fetch).
+    #[doc(hidden)]
+    pub fn cached(&self) -> Option<AccessToken> {
+        self.cache.fresh()
     }
 
     /// Forgets `token` if it is the cached one (DingTalk rejected it).

@@ -2,6 +2,9 @@
 //! any input.
 
 use std::fmt;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use reqwest::header::HeaderMap;
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -167,8 +170,7 @@ fn error_in_success<O: DeserializeOwned, E: ErrorKind>(
     expect: Expect,
     attempts: u32,
 ) -> Option<ApiError<E>> {
-    let quoted = |keys: &[&[u8]]| keys.iter().any(|k| memchr::memmem::find(body, k).is_some());
-    if !(quoted(&[b"\"code\"", b"\"Code\""]) && quoted(&[b"\"message\"", b"\"Message\""])) {
+    if !(quoted_key(body, &CODE_TAIL, b"cC") && quoted_key(body, &MESSAGE_TAIL, b"mM")) {
         return None;
     }
     // A non-object answer (an array, a boolean) has no fields an object could carry.
@@ -192,6 +194,18 @@ fn error_in_success<O: DeserializeOwned, E: ErrorKind>(
         body: String::from_utf8_lossy(body).into_owned(),
         attempts,
     })
+}
+
+/// The ends of DingTalk's error keys, searched for once, then checked for a quote and either
+/// initial before them: one scan of the body for each key instead of one for each spelling.
+static CODE_TAIL: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"ode\""));
+static MESSAGE_TAIL: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"essage\""));
+
+/// Whether `body` holds a quoted key made of a quote, one of `initials` and `tail` (e.g.
+/// `"code"` or `"Code"`).
+fn quoted_key(body: &[u8], tail: &Finder<'_>, initials: &[u8]) -> bool {
+    tail.find_iter(body)
+        .any(|i| i >= 2 && body[i - 2] == b'"' && initials.contains(&body[i - 1]))
 }
 
 /// The top level of a JSON object: its keys, and the error keys' string values.
@@ -386,6 +400,24 @@ mod tests {
             }),
             proptest::collection::vec(any::<u8>(), 0..256),
         ]
+    }
+
+    proptest! {
+        /// The one-scan key search finds exactly what a search for each spelling finds.
+        #[test]
+        fn quoted_keys_are_found_as_each_spelling_would_be(parts in proptest::collection::vec(
+            proptest::sample::select(&["\"", "c", "C", "m", "M", "ode\"", "essage\"", "x", ":1,"][..]),
+            0..12,
+        )) {
+            let body = parts.concat();
+            let body = body.as_bytes();
+            let each = |keys: [&[u8]; 2]| keys.iter().any(|k| memchr::memmem::find(body, k).is_some());
+            prop_assert_eq!(quoted_key(body, &CODE_TAIL, b"cC"), each([b"\"code\"", b"\"Code\""]));
+            prop_assert_eq!(
+                quoted_key(body, &MESSAGE_TAIL, b"mM"),
+                each([b"\"message\"", b"\"Message\""])
+            );
+        }
     }
 
     proptest! {

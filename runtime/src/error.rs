@@ -207,7 +207,7 @@ pub struct TransportError {
     /// [`ErrorClass::Unreachable`] when the request certainly did not reach the server, else
     /// [`ErrorClass::Transient`].
     pub(crate) class: ErrorClass,
-    pub(crate) source: Option<reqwest::Error>,
+    pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
@@ -224,7 +224,7 @@ impl TransportError {
             message: message.to_owned(),
             attempts,
             class: super::classify::transport(!e.is_connect()),
-            source: Some(e.without_url()),
+            source: Some(Box::new(e.without_url())),
         }
     }
 
@@ -244,7 +244,7 @@ impl TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_ref().map(|s| s as _)
+        self.source.as_deref().map(|s| s as _)
     }
 }
 
@@ -301,7 +301,7 @@ impl<E> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Timeout(e) | Error::Connect(e) => e.source.as_ref().map(|s| s as _),
+            Error::Timeout(e) | Error::Connect(e) => e.source.as_deref().map(|s| s as _),
             Error::Token(e) => Some(e),
             _ => None,
         }

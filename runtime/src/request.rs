@@ -281,12 +281,28 @@ impl<O, E> Request<O, E> {
 
     /// The path with its parameters filled in and encoded.
     pub fn path(&self) -> String {
-        // An encoded value holds no braces, so it cannot form another placeholder.
-        let mut path = self.endpoint.path.to_owned();
-        for (name, value) in &self.path_params {
-            path = path.replace(&format!("{{{name}}}"), value);
-        }
+        let mut path = String::with_capacity(self.endpoint.path.len() + 16);
+        self.write_path(&mut path);
         path
+    }
+
+    /// Appends the path with its parameters filled in and encoded to `out`; a placeholder
+    /// without a value stays as it is.
+    pub(crate) fn write_path(&self, out: &mut String) {
+        let mut rest = self.endpoint.path;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            let name = &rest[open + 1..close];
+            out.push_str(&rest[..open]);
+            match self.path_params.iter().find(|(n, _)| n == name) {
+                Some((_, value)) => out.push_str(value),
+                None => out.push_str(&rest[open..=close]),
+            }
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
     }
 
     /// Query parameters in the order they are sent.
@@ -307,7 +323,7 @@ impl<O, E> Request<O, E> {
     /// `value` as JSON, noting the secrets it holds.
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<serde_json::Value> {
         let (value, secrets) = noting(|| serde_json::to_value(value));
-        for s in &secrets {
+        for s in secrets {
             self.redactor.add(s);
         }
         value

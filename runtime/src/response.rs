@@ -1,6 +1,6 @@
 //! A decoded answer and what came with it.
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 
 /// A decoded answer with what came with it.
 #[derive(Debug, Clone)]
@@ -24,10 +24,13 @@ pub struct ResponseMeta {
     pub attempts: u32,
 }
 
+/// The header that carries DingTalk's request id.
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
+
 /// DingTalk's request id from the `x-acs-request-id` header.
 pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<String> {
     headers
-        .get("x-acs-request-id")
+        .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }

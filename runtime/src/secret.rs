@@ -95,6 +95,14 @@ pub(crate) fn is_sendable(token: &str) -> bool {
     !token.is_empty() && reqwest::header::HeaderValue::from_str(token).is_ok()
 }
 
+/// The header value that sends `token`, marked sensitive (so no debug output of the HTTP stack
+/// shows it), if it can be sent (see [`is_sendable`]).
+pub(crate) fn header_value(token: &AccessToken) -> Option<reqwest::header::HeaderValue> {
+    let mut value = reqwest::header::HeaderValue::from_str(token.expose()).ok()?;
+    value.set_sensitive(true);
+    (!token.expose().is_empty()).then_some(value)
+}
+
 thread_local! {
     /// The secrets serialized on this thread since [`noting`] began, if it did.
     static NOTED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };

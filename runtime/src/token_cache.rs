@@ -83,7 +83,8 @@ impl Cache {
         }
     }
 
-    fn fresh(&self) -> Option<AccessToken> {
+    /// The cached token if it is still fresh.
+    pub(crate) fn fresh(&self) -> Option<AccessToken> {
         let now = self.clock.now();
         lock(&self.current)
             .as_ref()

@@ -94,6 +94,15 @@ impl TokenError {
         self
     }
 
+    /// Attaches the underlying error, already boxed.
+    pub(crate) fn with_boxed_source(
+        mut self,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    ) -> Self {
+        self.source = Some(Arc::from(source));
+        self
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &TokenErrorKind {
         &self.kind
