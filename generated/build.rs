@@ -24,6 +24,7 @@ fn run() -> Result<(), String> {
         std::fs::read_to_string(manifest.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let mut enabled = Vec::new();
     let mut sources = Vec::new();
+    let mut missing = Vec::new();
     for f in &files {
         println!("cargo::rerun-if-changed={}", f.display());
         let module = f
@@ -35,9 +36,8 @@ fn run() -> Result<(), String> {
             .lines()
             .any(|l| l.trim_start().starts_with(&format!("{module} = ")))
         {
-            return Err(format!(
-                "spec/{module}.yaml has no cargo feature: add `{module} = []` under [features] in generated/Cargo.toml (and to `default`)"
-            ));
+            missing.push(module);
+            continue;
         }
         if std::env::var_os(format!("CARGO_FEATURE_{}", module.to_uppercase())).is_some() {
             let text = std::fs::read_to_string(f)
@@ -45,6 +45,14 @@ fn run() -> Result<(), String> {
             enabled.push(module);
             sources.push((format!("spec/{}", file_name(f)), text));
         }
+    }
+    if !missing.is_empty() {
+        // Every one at once, and the command that writes them.
+        return Err(format!(
+            "{} spec files have no cargo feature in generated/Cargo.toml: {}; run `cargo run -p dingtalk-openapi-importer -- sync` (importer/import.sh runs it) to write the features of every spec file",
+            missing.len(),
+            missing.join(", ")
+        ));
     }
     let inputs: Vec<_> = sources
         .iter()
