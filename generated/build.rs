@@ -19,6 +19,8 @@ fn run() -> Result<(), String> {
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     let spec_dir = manifest.join("spec");
     println!("cargo::rerun-if-changed={}", spec_dir.display());
+    // docs.rs documents with `--cfg docsrs` (see lib.rs).
+    println!("cargo::rustc-check-cfg=cfg(docsrs)");
     let files = dingtalk_openapi_codegen::files::yaml_files(&spec_dir)?;
     let cargo_toml =
         std::fs::read_to_string(manifest.join("Cargo.toml")).map_err(|e| e.to_string())?;
@@ -75,7 +77,7 @@ fn run() -> Result<(), String> {
             s.version
         );
         modules.push_str(&format!(
-            "#[cfg(feature = \"{m}\")]\n#[doc = {doc:?}]\npub mod {m} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{m}.rs\"));\n}}\n",
+            "#[cfg(feature = \"{m}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{m}\")))]\n#[doc = {doc:?}]\npub mod {m} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{m}.rs\"));\n}}\n",
             m = s.module,
         ));
     }
@@ -90,7 +92,28 @@ fn run() -> Result<(), String> {
         ));
     }
     specs.push_str("];\n");
-    write_if_changed(&out.join("specs.rs"), &specs)
+    write_if_changed(&out.join("specs.rs"), &specs)?;
+    if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
+        write_if_changed(&out.join("typed_decoders.rs"), &typed_decoders(&generated))?;
+    }
+    Ok(())
+}
+
+/// The `mock` feature's table of typed decoders: one line per operation, naming its builder's
+/// `build`, whose return type gives the operation's output type.
+fn typed_decoders(generated: &[dingtalk_openapi_codegen::Generated]) -> String {
+    let mut out = String::from("vec![\n");
+    for g in generated {
+        let m = &g.service.module;
+        for op in &g.service.operations {
+            out.push_str(&format!(
+                "    TypedDecode::of(\"{m}\", \"{n}\", crate::{m}::{n}::build),\n",
+                n = op.name
+            ));
+        }
+    }
+    out.push_str("]\n");
+    out
 }
 
 fn file_name(p: &Path) -> String {
