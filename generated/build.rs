@@ -10,6 +10,8 @@ fn main() {
 }
 
 fn generate() -> Result<(), String> {
+    // docs.rs documents with `--cfg docsrs` (see lib.rs).
+    println!("cargo::rustc-check-cfg=cfg(docsrs)");
     let manifest = std::fs::read_to_string(build_script::manifest_dir()?.join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
     let mut missing = Vec::new();
@@ -18,14 +20,16 @@ fn generate() -> Result<(), String> {
             .lines()
             .any(|l| l.trim_start().starts_with(&format!("{module} = ")))
         {
-            missing.push(format!("{module} = []"));
+            missing.push(module.to_owned());
         }
         std::env::var_os(format!("CARGO_FEATURE_{}", module.to_uppercase())).is_some()
     })?;
     if !missing.is_empty() {
+        // Every one at once, and the command that writes them.
         return Err(format!(
-            "spec files without a cargo feature: add `{}` under [features] in generated/Cargo.toml (and to `default`)",
-            missing.join("`, `")
+            "{} spec files have no cargo feature in generated/Cargo.toml: {}; run `cargo run -p dingtalk-openapi-importer -- sync` (importer/import.sh runs it) to write the features of every spec file",
+            missing.len(),
+            missing.join(", ")
         ));
     }
     let generated = build_script::generate_into_out_dir(&specs, &Default::default())?;
@@ -39,7 +43,11 @@ fn generate() -> Result<(), String> {
             s.version
         );
         let cfg = format!("#[cfg(feature = \"{}\")]", s.module);
-        modules.push_str(&include_module(&s.module, &[cfg, doc_attribute(&doc)]));
+        let doc_cfg = format!("#[cfg_attr(docsrs, doc(cfg(feature = \"{}\")))]", s.module);
+        modules.push_str(&include_module(
+            &s.module,
+            &[cfg, doc_cfg, doc_attribute(&doc)],
+        ));
     }
     write_out("services.rs", &modules)?;
     // The spec text of each enabled service, for the mock server (`mock` feature).
@@ -53,5 +61,26 @@ fn generate() -> Result<(), String> {
         ));
     }
     texts.push_str("];\n");
-    write_out("specs.rs", &texts)
+    write_out("specs.rs", &texts)?;
+    if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
+        write_out("typed_decoders.rs", &typed_decoders(&generated))?;
+    }
+    Ok(())
+}
+
+/// The `mock` feature's table of typed decoders: one line per operation, naming its builder's
+/// `build`, whose return type gives the operation's output type.
+fn typed_decoders(generated: &[dingtalk_openapi_codegen::Generated]) -> String {
+    let mut out = String::from("vec![\n");
+    for g in generated {
+        let m = &g.service.module;
+        for op in &g.service.operations {
+            out.push_str(&format!(
+                "    TypedDecode::of(\"{m}\", \"{n}\", crate::{m}::{n}::build),\n",
+                n = op.name
+            ));
+        }
+    }
+    out.push_str("]\n");
+    out
 }

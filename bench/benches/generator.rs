@@ -3,7 +3,7 @@
 //! `cargo bench -p dingtalk-openapi-bench --bench generator [-- --quick | --scale | --lines]`
 //!
 //! For 10, 100, 1,000 and 3,250 synthetic operations (files of 26, as in the real API), and
-//! for the seed spec: the best of N runs of the whole `generate` (all cores) and of each stage
+//! for the real spec (spec/): the best of N runs of the whole `generate` (all cores) and of each stage
 //! (compile = load + check + lower on all cores; emit, syn::parse2 and prettyplease on one
 //! thread), time per operation, the scaling ratio time(1000)/time(100) (linear ≈ 10) and lines
 //! of generated Rust per operation.
@@ -155,7 +155,7 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, out.expect("at least one run"))
 }
 
-fn seed_specs() -> Vec<(String, String)> {
+fn real_specs() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
     dingtalk_openapi_codegen::files::read_specs(&dir, "spec").expect("spec/")
 }
@@ -276,7 +276,7 @@ fn main() {
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("generator benchmark: best of N runs per size, {threads} hardware threads");
-    let mut rows = vec![measure("seed", &seed_specs(), runs(5))];
+    let mut rows = vec![measure("spec/", &real_specs(), runs(5))];
     for ops in [10, 100, 1000, 3250] {
         rows.push(measure("synthetic", &specs(ops, SEED), runs(ops)));
     }
@@ -298,7 +298,7 @@ fn main() {
         }
     );
     println!(
-        "lines/op: seed {:.1}, synthetic(3250) {:.1} (target ≤ 80)",
+        "lines/op: spec/ {:.1}, synthetic(3250) {:.1} (target ≤ 80)",
         rows[0].lines_per_op, full.lines_per_op
     );
     scale();

@@ -59,6 +59,8 @@
 //! deriving it for every answer costs build time.
 
 #![warn(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`) marks what each cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 #[cfg(feature = "oauth2_1_0")]
@@ -75,6 +77,7 @@ pub mod runtime {
 }
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 
 pub use client::{Client, ClientBuilder, TokenProvider};
@@ -84,6 +87,7 @@ pub use runtime::{
     TokenErrorKind, TransportError,
 };
 #[cfg(feature = "oauth2_1_0")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth2_1_0")))]
 pub use runtime::{AppCredentials, CorpCredentials, SuiteCredentials, SuiteTicket};
 
 include!(concat!(env!("OUT_DIR"), "/services.rs"));

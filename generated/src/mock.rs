@@ -49,3 +49,60 @@ pub type MockBuilder = dingtalk_openapi_mock::MockBuilder<Embedded>;
 pub fn operations() -> &'static [OperationInfo] {
     dingtalk_openapi_mock::operations::<Embedded>()
 }
+
+/// An operation's answer decoded into the operation's own output type: how the tour and the
+/// tests decode every operation's answer without hand-written code per operation. One line
+/// per operation in the table the build script writes ([`typed_decoders`]).
+#[doc(hidden)]
+pub struct TypedDecode {
+    /// Module (`wiki_2_0`).
+    pub module: &'static str,
+    /// The builder's Rust name (`GetWorkspace`), as [`OperationInfo::type_name`] gives it.
+    pub name: &'static str,
+    decode: fn(&[u8]) -> Result<serde_json::Value, String>,
+}
+
+impl TypedDecode {
+    /// The decoder of the operation whose builder's `build` is `_build`: only its type is used,
+    /// which names the operation's output type.
+    pub fn of<B, O, E>(
+        module: &'static str,
+        name: &'static str,
+        _build: fn(B) -> crate::runtime::Request<O, E>,
+    ) -> Self
+    where
+        O: serde::de::DeserializeOwned + serde::Serialize,
+    {
+        TypedDecode {
+            module,
+            name,
+            decode: decode::<O>,
+        }
+    }
+
+    /// Decodes a JSON answer as the operation's output, as the SDK does (`serde_json` from
+    /// bytes), and gives that output serialized back to JSON, so a caller can check that
+    /// nothing of the answer was lost.
+    pub fn decode(&self, answer: &[u8]) -> Result<serde_json::Value, String> {
+        (self.decode)(answer)
+    }
+}
+
+fn decode<O: serde::de::DeserializeOwned + serde::Serialize>(
+    answer: &[u8],
+) -> Result<serde_json::Value, String> {
+    let out: O = serde_json::from_slice(answer).map_err(|e| {
+        format!(
+            "the answer does not decode into {}: {e}",
+            std::any::type_name::<O>()
+        )
+    })?;
+    serde_json::to_value(&out).map_err(|e| format!("the typed output does not serialize: {e}"))
+}
+
+/// The typed decoder of every operation of the enabled services, in spec order (written by the
+/// build script, one line per operation).
+#[doc(hidden)]
+pub fn typed_decoders() -> Vec<TypedDecode> {
+    include!(concat!(env!("OUT_DIR"), "/typed_decoders.rs"))
+}

@@ -534,8 +534,11 @@ impl Extractor<'_> {
         examples::typed(self.examples, class, wire, ty)
     }
 
-    /// The named models the operations use (transitively), by name. A model only answers
-    /// refer to keeps no required flags; one a request sends keeps them.
+    /// The named models the operations use (transitively), by name. A model an answer refers
+    /// to keeps no required flags, also when a request sends it too: a field a request must
+    /// send may still be missing from an answer (the package's flags on answers are not
+    /// reliable), and a required field would make that answer fail to decode. A model only
+    /// requests send keeps them.
     fn models(&mut self, operations: &[Operation]) -> Vec<Model> {
         let mut sent = Vec::new();
         let mut received = Vec::new();
@@ -547,10 +550,8 @@ impl Extractor<'_> {
                 Response::None => {}
             }
         }
-        let sent = self.closure(sent, false);
-        let received = self.closure(received, true);
-        let mut out: BTreeMap<String, Model> = received;
-        out.extend(sent);
+        let mut out: BTreeMap<String, Model> = self.closure(sent, false);
+        out.extend(self.closure(received, true));
         out.into_values().collect()
     }
 

@@ -5,7 +5,8 @@
 //! [`wheel::read`] reads the wheel (every `client.py` and `models.py`, line by line against the
 //! shapes the package's generator writes; anything else is a located [`Problem`]);
 //! [`plan`] merges each service into its spec file ([`merge`]); the CLI writes the files
-//! (`import`) or reports what would change (`import --check`).
+//! (`import`) or reports what would change (`import --check`); [`sync`] writes what follows the
+//! spec files (the SDK's cargo features, the README's coverage table).
 
 pub mod client;
 pub mod diff;
@@ -20,6 +21,7 @@ pub mod models;
 pub mod pagination;
 pub mod pattern;
 pub mod problem;
+pub mod sync;
 pub mod wheel;
 pub mod yaml;
 

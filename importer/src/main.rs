@@ -1,6 +1,7 @@
-//! `dingtalk-openapi-importer import --wheel FILE --out DIR [--check]`.
+//! `dingtalk-openapi-importer import --wheel FILE --out DIR [--check]` and
+//! `dingtalk-openapi-importer sync [--root DIR] [--check]`.
 //!
-//! Arguments are parsed by hand: one command with three options does not need a parser crate.
+//! Arguments are parsed by hand: two commands with a few options do not need a parser crate.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,15 +11,30 @@ use dingtalk_openapi_importer::examples::Examples;
 use dingtalk_openapi_importer::{exclusions, facts, plan, wheel, FilePlan};
 
 const USAGE: &str =
-    "usage: dingtalk-openapi-importer import --wheel FILE --out DIR [--check] [--quiet]
+    "usage: dingtalk-openapi-importer import --wheel FILE --out DIR [--examples DIR] [--check] [--quiet]
+       dingtalk-openapi-importer sync [--root DIR] [--check]
+
+import:
 
   --wheel FILE  the alibabacloud-dingtalk wheel (.whl), read in place
   --out DIR     the spec folder: one <module>.yaml per service version is written or updated
   --check       write nothing; report what the wheel would change, exit 1 if anything
   --quiet       print only changes, notes and problems, not the wheel's facts
 
-exit codes: 0 done (or up to date), 1 the spec is behind (--check) or the wheel has constructs
-the importer does not understand, 2 usage or I/O error";
+sync: writes what follows the spec files: the SDK's cargo features (generated/Cargo.toml) and
+the README's coverage table, between their marker lines
+  --root DIR    the workspace root (default: the current folder)
+  --check       write nothing; name what differs, exit 1 if anything
+
+exit codes: 0 done (or up to date), 1 the spec is behind (--check), the features or the
+coverage table are stale (sync --check), or the wheel has constructs the importer does not
+understand, 2 usage or I/O error";
+
+/// The command asked for.
+enum Command {
+    Import(Args),
+    Sync { root: PathBuf, check: bool },
+}
 
 struct Args {
     wheel: PathBuf,
@@ -28,13 +44,30 @@ struct Args {
     quiet: bool,
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+fn parse_command(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     match args.next().as_deref() {
-        Some("import") => {}
-        Some("-h" | "--help") => return Err(String::new()),
-        Some(other) => return Err(format!("unknown command `{other}`")),
-        None => return Err("missing command `import`".to_owned()),
+        Some("import") => parse_args(args).map(Command::Import),
+        Some("sync") => parse_sync(args),
+        Some("-h" | "--help") => Err(String::new()),
+        Some(other) => Err(format!("unknown command `{other}`")),
+        None => Err("missing command `import` or `sync`".to_owned()),
     }
+}
+
+fn parse_sync(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
+    let (mut root, mut check) = (PathBuf::from("."), false);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--root" => root = args.next().ok_or("`--root` needs a folder")?.into(),
+            "--check" => check = true,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(Command::Sync { root, check })
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let (mut wheel, mut out, mut check, mut quiet) = (None, None, false, false);
     let mut examples = None;
     while let Some(arg) = args.next() {
@@ -60,7 +93,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let command = match parse_command(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(e) if e.is_empty() => {
             println!("{USAGE}");
@@ -71,7 +104,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(&args) {
+    let result = match &command {
+        Command::Import(args) => run(args),
+        Command::Sync { root, check } => sync(root, *check),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
@@ -143,6 +180,35 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         plans.len(),
         read.as_secs_f64(),
         started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sync`: writes the stale files, or (`check`) names what differs and fails.
+fn sync(root: &std::path::Path, check: bool) -> Result<ExitCode, String> {
+    let stale = dingtalk_openapi_importer::sync::stale(root)?;
+    for s in &stale {
+        for d in &s.details {
+            println!("{}: {d}", s.file);
+        }
+    }
+    if check {
+        if stale.is_empty() {
+            println!("the cargo features and the coverage table follow spec/");
+            return Ok(ExitCode::SUCCESS);
+        }
+        println!("run `cargo run -p dingtalk-openapi-importer -- sync` to write them");
+        return Ok(ExitCode::FAILURE);
+    }
+    dingtalk_openapi_importer::sync::write(root, &stale)?;
+    let names: Vec<&str> = stale.iter().map(|s| s.file).collect();
+    println!(
+        "written: {}",
+        if names.is_empty() {
+            "nothing (up to date)".to_owned()
+        } else {
+            names.join(", ")
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

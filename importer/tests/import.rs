@@ -212,7 +212,7 @@ fn model_classes() -> Vec<Class> {
         c(
             "SpaceModel",
             vec![
-                ("name", "name", "str", false),
+                ("name", "name", "str", true),
                 ("root", "root", "DentryModel", false),
             ],
         ),
@@ -241,6 +241,14 @@ fn model_classes() -> Vec<Class> {
         // GetSpace: the answer is a named model itself.
         headers("GetSpaceHeaders", vec![]),
         response("GetSpaceResponse", Some("SpaceModel")),
+        // SaveSpace: sends the model the answers above receive, with a field the package
+        // marks required.
+        headers("SaveSpaceHeaders", vec![]),
+        c(
+            "SaveSpaceRequest",
+            vec![("space", "space", "SpaceModel", true)],
+        ),
+        response("SaveSpaceResponse", None),
     ]
 }
 
@@ -405,6 +413,21 @@ fn demo_methods() -> Vec<Method> {
                 V,
                 "/v1.0/demo/spaces/{space_id}",
                 "GetSpaceResponse",
+            )
+        },
+        Method {
+            method: "PUT",
+            body_type: "none",
+            request: Some("SaveSpaceRequest"),
+            headers: Some("SaveSpaceHeaders"),
+            assigns: vec![a("body", "space", "space")],
+            body: "fields",
+            ..Method::new(
+                "save_space",
+                "SaveSpace",
+                V,
+                "/v1.0/demo/spaces",
+                "SaveSpaceResponse",
             )
         },
     ]
@@ -768,6 +791,12 @@ fn recursive_and_shared_classes_are_named_models() {
     );
     let space = demo.models.iter().find(|m| m.name == "SpaceModel").unwrap();
     assert_eq!(space.fields[1].ty, Ty::Named("DentryModel".into()));
+    // SaveSpace sends SpaceModel, whose `name` the package marks required, but answers
+    // receive it too: an answer without `name` must still decode, so no field of it is
+    // required (the request's own parameter `space` still is).
+    assert_eq!(space.fields[0].wire, "name");
+    assert!(!space.fields[0].required, "{:?}", space.fields[0]);
+    assert!(param(op(w, "demo_1_0", "SaveSpace"), "space").required);
 }
 
 const CURATED: &str = "# Hand-written: kept by the importer.

@@ -55,7 +55,7 @@ pub(crate) fn page(
         .is_none_or(Vec::is_empty);
     if empty {
         if let Some(f) = answer_field(spec, op, &p.items) {
-            map.insert(p.items.clone(), synth::field(spec, &p.items, f, 0));
+            map.insert(p.items.clone(), synth::field(spec, &p.items, f));
         }
     }
     if n < PAGES {

@@ -31,11 +31,45 @@ pub struct OperationInfo {
     pub(crate) errors: Vec<spec::ErrorEntry>,
 }
 
-/// A piece of a path template.
+/// A piece of a path template between two `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Segment {
     Literal(String),
-    Param(String),
+    /// `{name}`, possibly with text glued on: the package has `{processId}definitions` (a `/`
+    /// missing upstream), which the SDK sends as written, so the mock must route it.
+    Param {
+        name: String,
+        prefix: String,
+        suffix: String,
+    },
+}
+
+impl Segment {
+    fn parse(s: &str) -> Segment {
+        let placeholder = s.find('{').and_then(|open| {
+            let close = open + s[open..].find('}')?;
+            Some((open, close))
+        });
+        match placeholder {
+            Some((open, close)) => Segment::Param {
+                name: s[open + 1..close].to_owned(),
+                prefix: s[..open].to_owned(),
+                suffix: s[close + 1..].to_owned(),
+            },
+            None => Segment::Literal(s.to_owned()),
+        }
+    }
+
+    /// The raw (still percent-encoded) value of the parameter in `part`, when `part` fits.
+    fn value<'p>(&self, part: &'p str) -> Option<&'p str> {
+        let Segment::Param { prefix, suffix, .. } = self else {
+            return None;
+        };
+        let value = part
+            .strip_prefix(prefix.as_str())?
+            .strip_suffix(suffix.as_str())?;
+        (!value.is_empty()).then_some(value)
+    }
 }
 
 /// Every operation of an SDK's spec files, parsed.
@@ -121,13 +155,15 @@ impl Registry {
                 match seg {
                     Segment::Literal(l) if l == part => {}
                     Segment::Literal(_) => continue 'ops,
-                    Segment::Param(_) if part.is_empty() => continue 'ops,
-                    Segment::Param(p) => params.push((
-                        p.clone(),
-                        percent_encoding::percent_decode_str(part)
-                            .decode_utf8_lossy()
-                            .into_owned(),
-                    )),
+                    Segment::Param { name, .. } => match seg.value(part) {
+                        Some(value) => params.push((
+                            name.clone(),
+                            percent_encoding::percent_decode_str(value)
+                                .decode_utf8_lossy()
+                                .into_owned(),
+                        )),
+                        None => continue 'ops,
+                    },
                 }
             }
             return Some((i, params));
@@ -150,16 +186,7 @@ fn operation(file: &'static SpecFile, name: &str, op: &spec::Operation) -> Opera
         response_body: matches!(op.response, spec::Response::Body(_)),
         object_answer: object_answer(file, &op.response),
     }));
-    let segments = op
-        .path
-        .split('/')
-        .map(
-            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(p) => Segment::Param(p.to_owned()),
-                None => Segment::Literal(s.to_owned()),
-            },
-        )
-        .collect();
+    let segments = op.path.split('/').map(Segment::parse).collect();
     OperationInfo {
         spec: file,
         op: op.clone(),
@@ -270,6 +297,10 @@ impl OperationInfo {
     pub fn method(&self) -> &'static str {
         self.endpoint.method.as_str()
     }
+    /// Whether the operation is curated (written or edited by hand) rather than imported.
+    pub fn curated(&self) -> bool {
+        self.op.origin == spec::Origin::Curated
+    }
     /// Path template (`/v2.0/wiki/workspaces/{workspaceId}`).
     pub fn path(&self) -> &'static str {
         self.endpoint.path
@@ -308,6 +339,13 @@ impl OperationInfo {
     /// An untyped call of this operation on `client` with [`Self::example_request`]'s
     /// parameters, decoded as JSON (`null` for operations without a response body).
     pub fn untyped_request(&self, client: &impl AsRef<Client>) -> Request<Value, UntypedError> {
+        self.example_call(client)
+    }
+
+    /// A call of this operation on `client` with [`Self::example_request`]'s parameters,
+    /// decoded as `O` with error codes `E`: the SDK's own output and error types give a typed
+    /// call of any operation from the spec alone.
+    pub fn example_call<O, E>(&self, client: &impl AsRef<Client>) -> Request<O, E> {
         let ex = self.example_request();
         let mut req = Request::new(client, self.endpoint());
         for (name, value) in &ex.path {
@@ -327,6 +365,12 @@ impl OperationInfo {
             req = req.json(body);
         }
         req
+    }
+
+    /// The Rust name of the operation's builder in the generated SDK (`GetWorkspace`,
+    /// `addGroupMember` → `AddGroupMember`).
+    pub fn type_name(&self) -> String {
+        dingtalk_openapi_codegen::names::pascal(self.name)
     }
 
     pub(crate) fn spec(&self) -> &'static SpecFile {
@@ -365,8 +409,8 @@ pub(crate) fn example_response(spec: &SpecFile, op: &spec::Operation) -> Option<
         return Some(v);
     }
     Some(match &b.ty {
-        Some(ty) => synth::field(spec, "answer", &spec::Field::of_type(ty), 0),
-        None => synth::object(spec, &b.fields, true, 0),
+        Some(ty) => synth::field(spec, "answer", &spec::Field::of_type(ty)),
+        None => synth::object(spec, &b.fields, true),
     })
 }
 
@@ -386,7 +430,7 @@ pub(crate) fn example_request(spec: &SpecFile, op: &spec::Operation) -> ExampleR
         if !(f.required || location == L::Path) {
             continue;
         }
-        let v = synth::field(spec, name, f, 0);
+        let v = synth::field(spec, name, f);
         match (location, f.style) {
             (L::Path, _) => out.path.push((name.clone(), synth::plain(&v))),
             (L::Query, Some(Style::Comma)) => {
@@ -413,5 +457,47 @@ pub(crate) fn example_request(spec: &SpecFile, op: &spec::Operation) -> ExampleR
         .values()
         .any(|f| f.location.unwrap_or(L::Body) == L::Body && f.style != Some(Style::Whole));
     out.body = whole.or(fields.then_some(Value::Object(body)));
+    if let Some(p) = &op.pagination {
+        first_page(&mut out, &p.cursor);
+    }
     out
+}
+
+/// Leaves the pagination cursor (`nextToken`, `option.nextToken`) out of a synthesised request,
+/// even where the spec marks it required: a request made from the spec alone asks for the first
+/// page, and a made-up cursor is one the server never gave.
+fn first_page(req: &mut ExampleRequest, cursor: &str) {
+    let mut path: Vec<&str> = cursor.split('.').collect();
+    let Some(last) = path.pop() else { return };
+    if path.is_empty() {
+        req.query.retain(|(name, _, _)| name != last);
+    }
+    let mut at = req.body.as_mut();
+    for key in path {
+        at = at.and_then(|v| v.get_mut(key));
+    }
+    if let Some(Value::Object(map)) = at {
+        map.remove(last);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Segment;
+
+    #[test]
+    fn a_placeholder_may_have_text_glued_on() {
+        let seg = Segment::parse("{processId}definitions");
+        assert_eq!(seg.value("p%2F1definitions"), Some("p%2F1"));
+        assert_eq!(
+            seg.value("definitions"),
+            None,
+            "an empty value does not route"
+        );
+        assert_eq!(seg.value("p1"), None);
+        let seg = Segment::parse("{id}");
+        assert_eq!(seg.value("x"), Some("x"));
+        assert_eq!(seg.value(""), None);
+        assert_eq!(Segment::parse("items"), Segment::Literal("items".into()));
+    }
 }

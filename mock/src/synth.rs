@@ -2,41 +2,35 @@
 //! `example`, or a model's value in another operation's example answer), otherwise the simplest
 //! value the type and its limits allow. Used for responses without an example and for
 //! requests made from the spec alone.
+//!
+//! Every level is produced: nested objects with all their fields, arrays and maps with one
+//! item. Recursion is bounded by the models, not by depth: a named model met again inside
+//! itself (`Node.children: array<Node>`) gets only its required fields (and arrays and maps in
+//! it only their minimum of items), which ends every cycle the spec can express; [`MAX_DEPTH`]
+//! is a last guard.
 
 use dingtalk_openapi_codegen::spec::{Field, Response, SpecFile};
 use dingtalk_openapi_codegen::types::TypeExpr;
 use serde_json::{json, Map, Value};
 
-/// Below this depth optional fields are left out and arrays left empty, so recursive models end.
-const DEEP: usize = 4;
+/// A last guard against required fields that recurse forever (`next: { type: Node, required:
+/// true }` has no finite value): past it a value is left empty. Below serde_json's recursion
+/// limit (128), so what is produced can still be parsed; above the 32 levels a type may nest.
+const MAX_DEPTH: usize = 100;
 
 /// A value for field `f` named `name`.
-pub(crate) fn field(spec: &SpecFile, name: &str, f: &Field, depth: usize) -> Value {
-    let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
-    if let Some(ex) = example(f) {
-        if (matches!(expr, TypeExpr::Array(_)) && ex.is_array())
-            || (matches!(expr, TypeExpr::Object | TypeExpr::Map(_)) && ex.is_object())
-        {
-            return ex;
-        }
-    }
-    value(spec, name, &expr, f, depth)
+pub(crate) fn field(spec: &SpecFile, name: &str, f: &Field) -> Value {
+    Synth::new(spec).field(name, f)
 }
 
-/// A JSON object with the required fields (all of them when `all`, down to a depth).
+/// A JSON object with the given fields: all of them when `all`, else only the required ones
+/// (nested objects always have all their fields).
 pub(crate) fn object<'a>(
     spec: &SpecFile,
     fields: impl IntoIterator<Item = (&'a String, &'a Field)>,
     all: bool,
-    depth: usize,
 ) -> Value {
-    let mut out = Map::new();
-    for (name, f) in fields {
-        if f.required || (all && depth < DEEP) {
-            out.insert(name.clone(), field(spec, name, f, depth + 1));
-        }
-    }
-    Value::Object(out)
+    Synth::new(spec).object(fields, all)
 }
 
 /// A value as text (path parameters).
@@ -53,83 +47,173 @@ fn example(f: &Field) -> Option<Value> {
         .and_then(|e| serde_json::to_value(e).ok())
 }
 
-fn value(spec: &SpecFile, name: &str, expr: &TypeExpr, f: &Field, depth: usize) -> Value {
-    let l = &f.limits;
-    let ex = example(f);
-    match expr {
-        TypeExpr::String => {
-            if let Some(values) = &f.values {
-                let ex = ex.as_ref().and_then(Value::as_str);
-                let pick = ex
-                    .filter(|e| values.contains_key(*e))
-                    .or_else(|| values.keys().next().map(String::as_str));
-                return json!(pick.unwrap_or(""));
-            }
-            let mut s = match ex {
-                Some(Value::String(s)) => s,
-                Some(Value::Number(n)) => n.to_string(),
-                Some(Value::Bool(b)) => b.to_string(),
-                _ => format!("sample-{name}"),
-            };
-            let min = l.min_length.unwrap_or(0) as usize;
-            while s.chars().count() < min {
-                s.push('x');
-            }
-            if let Some(max) = l.max_length {
-                s = s.chars().take(max as usize).collect();
-            }
-            json!(s)
+/// One synthesis: the named models being expanded, outermost first.
+struct Synth<'s> {
+    spec: &'s SpecFile,
+    models: Vec<String>,
+    depth: usize,
+}
+
+impl<'s> Synth<'s> {
+    fn new(spec: &'s SpecFile) -> Self {
+        Synth {
+            spec,
+            models: Vec::new(),
+            depth: 0,
         }
-        TypeExpr::Boolean => match ex {
-            Some(Value::Bool(b)) => json!(b),
-            _ => json!(true),
-        },
-        TypeExpr::Int32 | TypeExpr::Int64 => {
-            let n = ex
-                .as_ref()
-                .and_then(|e| e.as_i64().or_else(|| e.as_str()?.parse().ok()))
-                .unwrap_or(1) as f64;
-            let n = clamp(n, l.minimum, l.maximum).round();
-            json!(n as i64)
-        }
-        TypeExpr::Double => {
-            let n = ex
-                .as_ref()
-                .and_then(|e| e.as_f64().or_else(|| e.as_str()?.parse().ok()))
-                .unwrap_or(1.0);
-            json!(clamp(n, l.minimum, l.maximum))
-        }
-        TypeExpr::Any => ex.unwrap_or_else(|| json!({})),
-        TypeExpr::Object => match &f.fields {
-            Some(fields) => object(spec, fields, depth < DEEP, depth),
-            None => json!({}),
-        },
-        TypeExpr::Array(t) => {
-            let min = l.min_items.unwrap_or(0) as usize;
-            let n = if depth < DEEP { min.max(1) } else { min };
-            let n = l.max_items.map_or(n, |m| n.min(m as usize));
-            Value::Array((0..n).map(|_| value(spec, name, t, f, depth + 1)).collect())
-        }
-        TypeExpr::Map(t) => {
-            let min = l.min_items.unwrap_or(0) as usize;
-            let n = if depth < DEEP { min.max(1) } else { min };
-            let n = l.max_items.map_or(n, |m| n.min(m as usize));
-            Value::Object(
-                (0..n)
-                    .map(|i| (format!("key{}", i + 1), value(spec, name, t, f, depth + 1)))
-                    .collect(),
-            )
-        }
-        TypeExpr::Named(name) => match spec.models.get(name) {
-            Some(m) => match (&m.values, &m.fields) {
-                (Some(values), _) => json!(values.keys().next().cloned().unwrap_or_default()),
-                (None, Some(fields)) => documented(spec, name)
-                    .unwrap_or_else(|| object(spec, fields, depth < DEEP, depth)),
-                (None, None) => json!({}),
-            },
-            None => json!({}),
-        },
     }
+
+    /// Whether this synthesis is inside a model that is being expanded already: a cycle, so
+    /// only what is required is produced.
+    fn in_cycle(&self) -> bool {
+        let Some((last, outer)) = self.models.split_last() else {
+            return false;
+        };
+        outer.contains(last)
+    }
+
+    fn field(&mut self, name: &str, f: &Field) -> Value {
+        let expr = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
+        if let Some(ex) = example(f) {
+            if (matches!(expr, TypeExpr::Array(_)) && ex.is_array())
+                || (matches!(expr, TypeExpr::Object | TypeExpr::Map(_)) && ex.is_object())
+            {
+                return ex;
+            }
+        }
+        self.value(name, &expr, f)
+    }
+
+    fn object<'a>(
+        &mut self,
+        fields: impl IntoIterator<Item = (&'a String, &'a Field)>,
+        all: bool,
+    ) -> Value {
+        let mut out = Map::new();
+        if self.depth > MAX_DEPTH {
+            return Value::Object(out);
+        }
+        let all = all && !self.in_cycle();
+        self.depth += 1;
+        for (name, f) in fields {
+            if f.required || all {
+                let v = self.field(name, f);
+                out.insert(name.clone(), v);
+            }
+        }
+        self.depth -= 1;
+        Value::Object(out)
+    }
+
+    fn value(&mut self, name: &str, expr: &TypeExpr, f: &Field) -> Value {
+        let ex = example(f);
+        match expr {
+            TypeExpr::String => string(name, f, ex),
+            TypeExpr::Boolean => match ex {
+                Some(Value::Bool(b)) => json!(b),
+                _ => json!(true),
+            },
+            TypeExpr::Int32 | TypeExpr::Int64 => {
+                let n = ex
+                    .as_ref()
+                    .and_then(|e| e.as_i64().or_else(|| e.as_str()?.parse().ok()))
+                    .unwrap_or(1) as f64;
+                let n = clamp(n, f.limits.minimum, f.limits.maximum).round();
+                json!(n as i64)
+            }
+            TypeExpr::Double => {
+                let n = ex
+                    .as_ref()
+                    .and_then(|e| e.as_f64().or_else(|| e.as_str()?.parse().ok()))
+                    .unwrap_or(1.0);
+                json!(clamp(n, f.limits.minimum, f.limits.maximum))
+            }
+            TypeExpr::Any => ex.unwrap_or_else(|| json!({})),
+            TypeExpr::Object => match &f.fields {
+                Some(fields) => self.object(fields, true),
+                None => json!({}),
+            },
+            TypeExpr::Array(t) => {
+                let n = self.count(f);
+                Value::Array((0..n).map(|_| self.item(name, t, f)).collect())
+            }
+            TypeExpr::Map(t) => {
+                let n = self.count(f);
+                Value::Object(
+                    (0..n)
+                        .map(|i| (format!("key{}", i + 1), self.item(name, t, f)))
+                        .collect(),
+                )
+            }
+            TypeExpr::Named(model) => self.model(model),
+        }
+    }
+
+    /// An item of an array or map, one level down.
+    fn item(&mut self, name: &str, t: &TypeExpr, f: &Field) -> Value {
+        self.depth += 1;
+        let v = if self.depth > MAX_DEPTH {
+            Value::Null
+        } else {
+            self.value(name, t, f)
+        };
+        self.depth -= 1;
+        v
+    }
+
+    /// How many items an array or map gets: one (or the documented minimum, within the
+    /// maximum); inside a cycle only the minimum, so the recursion ends.
+    fn count(&self, f: &Field) -> usize {
+        let min = f.limits.min_items.unwrap_or(0) as usize;
+        let n = if self.in_cycle() { min } else { min.max(1) };
+        f.limits.max_items.map_or(n, |m| n.min(m as usize))
+    }
+
+    fn model(&mut self, name: &str) -> Value {
+        let spec = self.spec;
+        let Some(m) = spec.models.get(name) else {
+            return json!({});
+        };
+        match (&m.values, &m.fields) {
+            (Some(values), _) => json!(values.keys().next().cloned().unwrap_or_default()),
+            (None, Some(fields)) => {
+                if !self.models.iter().any(|o| o == name) {
+                    if let Some(v) = documented(spec, name) {
+                        return v;
+                    }
+                }
+                self.models.push(name.to_owned());
+                let v = self.object(fields, true);
+                self.models.pop();
+                v
+            }
+            (None, None) => json!({}),
+        }
+    }
+}
+
+fn string(name: &str, f: &Field, ex: Option<Value>) -> Value {
+    if let Some(values) = &f.values {
+        let ex = ex.as_ref().and_then(Value::as_str);
+        let pick = ex
+            .filter(|e| values.contains_key(*e))
+            .or_else(|| values.keys().next().map(String::as_str));
+        return json!(pick.unwrap_or(""));
+    }
+    let mut s = match ex {
+        Some(Value::String(s)) => s,
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => format!("sample-{name}"),
+    };
+    let min = f.limits.min_length.unwrap_or(0) as usize;
+    while s.chars().count() < min {
+        s.push('x');
+    }
+    if let Some(max) = f.limits.max_length {
+        s = s.chars().take(max as usize).collect();
+    }
+    json!(s)
 }
 
 fn clamp(n: f64, min: Option<f64>, max: Option<f64>) -> f64 {
@@ -215,7 +299,7 @@ operations:
         let Response::Body(b) = &spec.operations["Bare"].response else {
             panic!("Bare has a body")
         };
-        let v = object(&spec, &b.fields, true, 0);
+        let v = object(&spec, &b.fields, true);
         assert_eq!(v["root"]["name"], "documented name");
         assert_eq!(v["count"], 42);
     }
@@ -224,7 +308,7 @@ operations:
     fn synthesised_values_follow_types_and_limits_and_end_on_recursion() {
         let spec = spec();
         let node = &spec.models["Node"];
-        let v = object(&spec, node.fields.as_ref().unwrap(), true, 0);
+        let v = object(&spec, node.fields.as_ref().unwrap(), true);
         assert!(super::super::validate::conforms(&spec, "Node", &v), "{v}");
         assert_eq!(v["name"].as_str().unwrap().chars().count(), 12);
         assert_eq!(v["kind"], "LEAF");
@@ -233,6 +317,76 @@ operations:
         // Nested nodes come from the documented example (the first Node answer) and stop there.
         assert_eq!(v["children"].as_array().unwrap().len(), 2);
         let ids = &spec.operations["Bare"].params["ids"];
-        assert_eq!(field(&spec, "ids", ids, 0), json!(["id", "id", "id"]));
+        assert_eq!(field(&spec, "ids", ids), json!(["id", "id", "id"]));
+    }
+
+    const DEEP: &str = r#"
+service: deep
+version: "1.0"
+title: Deep
+base_url: https://api.dingtalk.io
+models:
+  Tree:
+    fields:
+      label: { type: string }
+      kids: { type: array<Tree> }
+      byName: { type: "map<string, Tree>" }
+      parent: { type: Tree }
+  Chain:
+    fields:
+      next: { type: Chain, required: true }
+operations:
+  Get:
+    method: GET
+    path: /v1.0/deep
+    response:
+      fields:
+        a:
+          type: object
+          fields:
+            b:
+              type: array<object>
+              fields:
+                c:
+                  type: object
+                  fields:
+                    d:
+                      type: "map<string, object>"
+                      fields:
+                        e:
+                          type: object
+                          fields:
+                            f: { type: string }
+        tree: { type: Tree }
+        chain: { type: Chain }
+"#;
+
+    #[test]
+    fn every_nested_level_is_produced_and_cycles_end() {
+        let spec = dingtalk_openapi_codegen::load(dingtalk_openapi_codegen::Input {
+            name: "deep.yaml",
+            source: DEEP,
+        })
+        .expect("deep spec loads");
+        let Response::Body(b) = &spec.operations["Get"].response else {
+            panic!("Get has a body")
+        };
+        let v = object(&spec, &b.fields, true);
+        // Six levels of inline objects, arrays and maps: all there, down to the string.
+        assert_eq!(
+            v["a"]["b"][0]["c"]["d"]["key1"]["e"]["f"], "sample-f",
+            "{v}"
+        );
+        // A model inside itself: the outer one in full, the inner ones only what is required
+        // (nothing), so the value ends.
+        let tree = &v["tree"];
+        assert_eq!(tree["label"], "sample-label", "{v}");
+        assert_eq!(tree["kids"], json!([{}]), "{v}");
+        assert_eq!(tree["byName"], json!({"key1": {}}), "{v}");
+        assert_eq!(tree["parent"], json!({}), "{v}");
+        // A required field that recurses forever stops at the guard, still parseable JSON.
+        let text = v["chain"].to_string();
+        assert!(text.matches("next").count() <= MAX_DEPTH, "{text}");
+        assert!(serde_json::from_str::<Value>(&text).is_ok());
     }
 }

@@ -1,31 +1,39 @@
 //! A tour of the SDK without credentials: starts the spec-driven mock DingTalk server in-process,
-//! points a client at it and calls every operation of the spec, then shows a typed error.
+//! points a client at it and calls every operation of the enabled services, then shows a typed
+//! error.
 //!
 //! ```sh
-//! cargo run --example tour
+//! cargo run --example tour                                            # the four curated services
+//! cargo run -p dingtalk-openapi-tests --example tour --features full  # every operation (CI)
 //! ```
 //!
 //! The client gets its access token the way a real app does, from app credentials (the mock
-//! serves the token endpoint too). Operations with a typed call below are called through their generated builders; any other
-//! operation (a spec file added later) is still called, untyped, with parameters synthesised from
-//! the spec, so the tour always covers the whole spec.
+//! serves the token endpoint too). Operations with a hand-written call below are called through
+//! their generated builders; every other one is called with parameters from the spec alone and
+//! its answer decoded into the operation's own output type (`mock::typed_decoders`), which must
+//! keep everything the answer said. A call that fails is reported, the tour goes on, and it
+//! ends with an error naming every failure.
 
+use std::collections::HashMap;
 use std::io::Write;
 
-use dingtalk_openapi::mock::{operations, MockServer, OperationInfo};
+use dingtalk_openapi::mock::{operations, typed_decoders, MockServer, OperationInfo, TypedDecode};
 use dingtalk_openapi::oauth2_1_0::GetCorpAccessTokenParams;
 use dingtalk_openapi::wiki_2_0::{GetWorkspaceError, GetWorkspacesOption, Workspace};
 use dingtalk_openapi::{AppCredentials, Client, Error};
+use dingtalk_openapi_tests::answers::lossless;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What the tour did.
 #[derive(Debug, Default)]
 pub struct Summary {
-    /// `module/Operation` called through the typed builders.
+    /// `module/Operation` called through hand-written calls of the typed builders.
     pub typed: Vec<String>,
-    /// `module/Operation` called untyped, from the spec alone.
-    pub untyped: Vec<String>,
+    /// `module/Operation` called from the spec alone, decoded into the typed output.
+    pub from_spec: Vec<String>,
+    /// `module/Operation: why` of every call that failed or lost part of its answer.
+    pub failed: Vec<String>,
     /// Whether the scripted error came back as the typed kind.
     pub typed_error: bool,
 }
@@ -35,10 +43,11 @@ pub struct Summary {
 async fn main() -> Result<(), BoxError> {
     let summary = run(&mut std::io::stdout()).await?;
     println!(
-        "\n{} operations called: {} typed, {} untyped.",
-        summary.typed.len() + summary.untyped.len(),
+        "\n{} operations of {} service versions called: {} by hand-written typed calls, {} typed from the spec.",
+        summary.typed.len() + summary.from_spec.len(),
+        dingtalk_openapi::runtime::SPECS.len(),
         summary.typed.len(),
-        summary.untyped.len()
+        summary.from_spec.len()
     );
     Ok(())
 }
@@ -55,6 +64,10 @@ pub async fn run(out: &mut dyn Write) -> Result<Summary, BoxError> {
         mock.url()
     )?;
     let mut summary = Summary::default();
+    let decoders: HashMap<(&str, &str), TypedDecode> = typed_decoders()
+        .into_iter()
+        .map(|d| ((d.module, d.name), d))
+        .collect();
     let mut module = "";
     for op in operations() {
         if op.module() != module {
@@ -70,24 +83,36 @@ pub async fn run(out: &mut dyn Write) -> Result<Summary, BoxError> {
             op.summary()
         )?;
         let id = format!("{}/{}", op.module(), op.name());
-        let lines = match typed(&client, op).await {
+        let result = match typed(&client, op).await {
             Some(result) => {
                 summary.typed.push(id.clone());
-                result.map_err(|e| format!("{id} failed: {e}"))?
+                result.map_err(|e| e.to_string())
             }
             None => {
-                summary.untyped.push(id.clone());
-                let json = op
-                    .untyped_request(&client)
-                    .send()
-                    .await
-                    .map_err(|e| format!("{id} failed: {e}"))?;
-                vec![format!("(untyped) {json}")]
+                summary.from_spec.push(id.clone());
+                from_spec(&decoders, &client, op).await
             }
         };
-        for line in lines {
-            writeln!(out, "    {line}")?;
+        match result {
+            Ok(lines) => {
+                for line in lines {
+                    writeln!(out, "    {line}")?;
+                }
+            }
+            Err(e) => {
+                writeln!(out, "    FAILED: {e}")?;
+                summary.failed.push(format!("{id}: {e}"));
+            }
         }
+    }
+    if !summary.failed.is_empty() {
+        return Err(format!(
+            "{} of {} calls failed:\n{}",
+            summary.failed.len(),
+            operations().len(),
+            summary.failed.join("\n")
+        )
+        .into());
     }
 
     writeln!(out, "\n== a typed error ==")?;
@@ -119,7 +144,32 @@ pub async fn run(out: &mut dyn Write) -> Result<Summary, BoxError> {
     Ok(summary)
 }
 
-/// The typed call of `op`, if the tour has one: the lines to print, or the error.
+/// `op` called with parameters from the spec, its answer decoded into the operation's output
+/// type, which must hold everything the answer said: the line to print, or why not.
+async fn from_spec(
+    decoders: &HashMap<(&str, &str), TypedDecode>,
+    client: &Client,
+    op: &OperationInfo,
+) -> Result<Vec<String>, String> {
+    let name = op.type_name();
+    let decoder = decoders
+        .get(&(op.module(), name.as_str()))
+        .ok_or_else(|| format!("no typed decoder `{}::{name}`", op.module()))?;
+    let answer = op
+        .untyped_request(client)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let decoded = decoder.decode(answer.to_string().as_bytes())?;
+    lossless(&answer, &decoded)?;
+    let mut shown = decoded.to_string();
+    if shown.chars().count() > 100 {
+        shown = shown.chars().take(99).collect::<String>() + "…";
+    }
+    Ok(vec![format!("(typed from the spec) {shown}")])
+}
+
+/// The hand-written typed call of `op`, if the tour has one: the lines to print, or the error.
 async fn typed(client: &Client, op: &OperationInfo) -> Option<Result<Vec<String>, BoxError>> {
     Some(match (op.module(), op.name()) {
         ("wiki_2_0", "GetMineWorkspace") => client

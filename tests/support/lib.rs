@@ -9,5 +9,6 @@ pub mod fixtures {
     include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 }
 
+pub mod answers;
 pub mod server;
 pub mod spec;
