@@ -218,10 +218,10 @@ fn measure(label: &str, files: &[(String, String)], runs: usize) -> Row {
     }
 }
 
-/// Lines of generated Rust per operation only (`-- --lines`): one generate of the seed spec and
+/// Lines of generated Rust per operation only (`-- --lines`): one generate of the real spec and
 /// of 3,250 synthetic operations, no timings, so it can run on a busy machine.
 fn lines() {
-    for (label, files) in [("seed", seed_specs()), ("synthetic", specs(3250, SEED))] {
+    for (label, files) in [("spec", real_specs()), ("synthetic", specs(3250, SEED))] {
         let inputs: Vec<Input<'_>> = files
             .iter()
             .map(|(name, source)| Input { name, source })

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{generate, Generated, Input, Options};
+use crate::{Generated, Input, Options};
 
 /// A spec file a build script read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,12 +67,8 @@ fn file_part(path: &Path, part: fn(&Path) -> Option<&std::ffi::OsStr>) -> String
         .unwrap_or_default()
 }
 
-/// Generates `specs` with `opts` into `OUT_DIR`, one `{stem}.rs` each (written only when its
-/// text changed); the generated services, in the order of `specs`.
-pub fn generate_into_out_dir(
-    specs: &[SpecSource],
-    opts: &Options,
-) -> Result<Vec<Generated>, String> {
+/// Generates `specs` with `opts`: the generated services, in the order of `specs`.
+pub fn generate(specs: &[SpecSource], opts: &Options) -> Result<Vec<Generated>, String> {
     let inputs: Vec<Input<'_>> = specs
         .iter()
         .map(|s| Input {
@@ -80,7 +76,16 @@ pub fn generate_into_out_dir(
             source: &s.text,
         })
         .collect();
-    let generated = generate(&inputs, opts).map_err(|d| d.to_string())?;
+    crate::generate(&inputs, opts).map_err(|d| d.to_string())
+}
+
+/// Generates `specs` with `opts` into `OUT_DIR`, one `{stem}.rs` each (written only when its
+/// text changed); the generated services, in the order of `specs`.
+pub fn generate_into_out_dir(
+    specs: &[SpecSource],
+    opts: &Options,
+) -> Result<Vec<Generated>, String> {
+    let generated = generate(specs, opts)?;
     for (g, spec) in generated.iter().zip(specs) {
         write_out(&format!("{}.rs", spec.stem), &g.source)?;
     }
@@ -97,8 +102,9 @@ pub fn write_out(name: &str, content: &str) -> Result<(), String> {
     std::fs::write(&path, content).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// The Rust declaration of the module `stem` whose contents are the generated `{stem}.rs` in
-/// `OUT_DIR`, after `attributes` (`#[cfg(…)]`, `#[doc = …]`), one a line.
+/// The Rust declaration of the module `stem` whose contents are the generated `{stem}.rs` beside
+/// the file that holds the declaration (`include!` resolves a relative path from the file it is
+/// written in: `OUT_DIR`, or the SDK's shipped `src/services/`), after `attributes` (`#[cfg(…)]`, `#[doc = …]`), one a line.
 pub fn include_module(stem: &str, attributes: &[String]) -> String {
     let mut out = String::new();
     for a in attributes {
@@ -106,7 +112,7 @@ pub fn include_module(stem: &str, attributes: &[String]) -> String {
         out.push('\n');
     }
     out.push_str(&format!(
-        "pub mod {stem} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{stem}.rs\"));\n}}\n"
+        "pub mod {stem} {{\n    include!(\"{stem}.rs\");\n}}\n"
     ));
     out
 }

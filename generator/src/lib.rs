@@ -16,6 +16,7 @@ mod keypath;
 pub mod model;
 pub mod names;
 pub mod schema;
+pub mod sdk;
 pub mod spec;
 pub mod types;
 pub mod validate;

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use dingtalk_openapi_codegen::{files, generate, lines_per_operation, validate, Diagnostics};
+use dingtalk_openapi_codegen::{files, generate, lines_per_operation, sdk, validate};
+use dingtalk_openapi_codegen::{Diagnostics, Generated};
 use dingtalk_openapi_codegen::{Input, Options};
 
 /// A command's help starts with its full name (`dingtalk-openapi-codegen check — …`).
@@ -58,20 +59,28 @@ enum Command {
         #[arg(value_name = "SPEC")]
         specs: Vec<PathBuf>,
     },
-    /// Write one formatted .rs file per service version into DIR
+    /// Write the SDK's generated sources into DIR, or check that DIR holds them
     #[command(
         help_template = command_help!("generate"),
-        override_usage = "dingtalk-openapi-codegen generate --out DIR [OPTIONS] [SPEC...]",
+        override_usage = "dingtalk-openapi-codegen generate --out DIR [--check] [OPTIONS] [SPEC...]",
         long_about = "write the generated Rust sources\n\n\
-            Checks every SPEC and, when there are no problems, writes one formatted \
-            `<service>_<version>.rs` per file into DIR (created if needed). The sources expect \
-            the `dingtalk-openapi` runtime at `crate::runtime` (as inside the SDK).",
-        after_help = "Exit codes: 0 written, 1 problems in the spec (nothing written), 2 usage or I/O error."
+            Checks every SPEC and, when there are no problems, writes into DIR (created if \
+            needed) one formatted `<service>_<version>.rs` per file and the index files the \
+            SDK includes (`services.rs`, `specs.rs`, `typed_decoders.rs`), each item behind its \
+            service's cargo feature. The sources expect the `dingtalk-openapi` runtime at \
+            `crate::runtime`, as inside the SDK: `generate --out generated/src/services spec` \
+            writes the sources the published package ships. Files of DIR that are not \
+            generated are left alone. With --check, nothing is written: each file of DIR that \
+            differs from what SPEC generates is named, and the exit code is 1.",
+        after_help = "Exit codes: 0 written (or up to date), 1 problems in the spec (nothing written) or DIR differs (--check), 2 usage or I/O error."
     )]
     Generate {
         /// Folder to write into
         #[arg(long, short, value_name = "DIR")]
         out: PathBuf,
+        /// Write nothing: exit 1 naming each file of DIR that is missing or differs
+        #[arg(long)]
+        check: bool,
         /// A .yaml file, or a folder whose .yaml files are read [default: spec/]
         #[arg(value_name = "SPEC")]
         specs: Vec<PathBuf>,
@@ -112,7 +121,10 @@ fn main() -> ExitCode {
     let color = cli.color.enabled();
     let outcome = match cli.command {
         Command::Check { specs } => check(&specs, color),
-        Command::Generate { out, specs } => write(&out, &specs, color),
+        Command::Generate { out, check, specs } => match check {
+            true => check_written(&out, &specs, color),
+            false => write(&out, &specs, color),
+        },
     };
     outcome.unwrap_or_else(|e| {
         let mut cli = Cli::command();
@@ -171,8 +183,7 @@ fn check(specs: &[PathBuf], color: bool) -> Result<ExitCode, UsageError> {
 }
 
 fn write(out: &Path, specs: &[PathBuf], color: bool) -> Result<ExitCode, UsageError> {
-    let specs = SpecFiles::read(specs, "generate")?;
-    let generated = match generate(&specs.inputs(), &Options::default()) {
+    let generated = match sdk_files(specs)? {
         Ok(g) => g,
         Err(d) => return Ok(report(&d, color)),
     };
@@ -182,14 +193,80 @@ fn write(out: &Path, specs: &[PathBuf], color: bool) -> Result<ExitCode, UsageEr
     };
     std::fs::create_dir_all(out)
         .map_err(|e| failed(format!("cannot create `{}`: {e}", out.display())))?;
-    for g in &generated {
-        let path = out.join(format!("{}.rs", g.service.module));
-        std::fs::write(&path, &g.source)
-            .map_err(|e| failed(format!("cannot write `{}`: {e}", path.display())))?;
-        println!("wrote {}", path.display());
+    let mut written = 0;
+    for file in &generated.files {
+        let path = out.join(&file.name);
+        // Only what changed, so an unchanged file keeps its timestamp.
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(file.text.as_str()) {
+            std::fs::write(&path, &file.text)
+                .map_err(|e| failed(format!("cannot write `{}`: {e}", path.display())))?;
+            written += 1;
+        }
     }
-    println!("{:.1} lines per operation", lines_per_operation(&generated));
+    println!(
+        "{} files in {} ({written} written, the rest up to date), {:.1} lines per operation",
+        generated.files.len(),
+        out.display(),
+        lines_per_operation(&generated.generated)
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `generate --check`: each file of `out` that is missing or differs from what `specs` generate.
+fn check_written(out: &Path, specs: &[PathBuf], color: bool) -> Result<ExitCode, UsageError> {
+    let files = match sdk_files(specs)? {
+        Ok(g) => g.files,
+        Err(d) => return Ok(report(&d, color)),
+    };
+    let stale: Vec<String> = files
+        .iter()
+        .filter_map(|file| {
+            let path = out.join(&file.name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) if text == file.text => None,
+                Ok(_) => Some(format!(
+                    "{}: differs from what the spec generates",
+                    path.display()
+                )),
+                Err(e) => Some(format!("{}: {e}", path.display())),
+            }
+        })
+        .collect();
+    if stale.is_empty() {
+        println!(
+            "ok: {} files in {} are what the spec generates",
+            files.len(),
+            out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for line in &stale {
+        eprintln!("{line}");
+    }
+    eprintln!(
+        "{} of {} files differ; `dingtalk-openapi-codegen generate --out {}` rewrites them",
+        stale.len(),
+        files.len(),
+        out.display()
+    );
+    Ok(ExitCode::from(1))
+}
+
+/// The generated services of some specs, and the SDK's files for them.
+struct SdkSources {
+    generated: Vec<Generated>,
+    files: Vec<sdk::SdkFile>,
+}
+
+/// The SDK's sources for `specs`, or the spec's problems.
+fn sdk_files(specs: &[PathBuf]) -> Result<Result<SdkSources, Diagnostics>, UsageError> {
+    let specs = SpecFiles::read(specs, "generate")?;
+    Ok(
+        generate(&specs.inputs(), &Options::default()).map(|generated| SdkSources {
+            files: sdk::files(&generated),
+            generated,
+        }),
+    )
 }
 
 /// Prints the spec's problems; exit code 1.
