@@ -62,6 +62,21 @@
 // docs.rs (nightly, `--cfg docsrs`) marks what each cargo feature enables.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// Includes a file of the generated sources (see `build.rs`): written into `OUT_DIR` by the
+/// build script with the `codegen` feature, else the one the package ships in `src/services/`.
+#[cfg(feature = "codegen")]
+macro_rules! generated {
+    ($file:literal) => {
+        include! { concat!(env!("OUT_DIR"), "/", $file) }
+    };
+}
+#[cfg(not(feature = "codegen"))]
+macro_rules! generated {
+    ($file:literal) => {
+        include! { concat!("services/", $file) }
+    };
+}
+
 mod client;
 #[cfg(feature = "oauth2_1_0")]
 mod credentials;
@@ -73,7 +88,7 @@ pub mod runtime {
     pub use crate::client::{Client, ClientBuilder, TokenProvider};
     pub use dingtalk_openapi_runtime::*;
 
-    include!(concat!(env!("OUT_DIR"), "/specs.rs"));
+    generated!("specs.rs");
 }
 
 #[cfg(feature = "mock")]
@@ -90,4 +105,4 @@ pub use runtime::{
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth2_1_0")))]
 pub use runtime::{AppCredentials, CorpCredentials, SuiteCredentials, SuiteTicket};
 
-include!(concat!(env!("OUT_DIR"), "/services.rs"));
+generated!("services.rs");

@@ -104,5 +104,5 @@ fn decode<O: serde::de::DeserializeOwned + serde::Serialize>(
 /// build script, one line per operation).
 #[doc(hidden)]
 pub fn typed_decoders() -> Vec<TypedDecode> {
-    include!(concat!(env!("OUT_DIR"), "/typed_decoders.rs"))
+    Vec::from(generated!("typed_decoders.rs"))
 }
