@@ -3,9 +3,12 @@
 //! DingTalk allows about 20 calls per second per app and API on a standard organisation, and
 //! bans the caller's IP for 5 minutes after 10,000 calls in 20 seconds.
 
+use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota};
+use tokio::time::Instant;
 
 /// Calls per second allowed before the client waits (both limits apply when both are set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,34 +30,73 @@ impl RateLimit {
     }
 }
 
-/// The limiters of one client.
+/// The limiters of one client: the time of the next slot of the global budget, and of each
+/// operation's.
 pub(crate) struct Limiter {
-    global: Option<DefaultDirectRateLimiter>,
-    per_operation: Option<DefaultKeyedRateLimiter<(&'static str, &'static str)>>,
+    global: Option<(Rate, Mutex<Option<Instant>>)>,
+    per_operation: Option<(Rate, Mutex<NextSlots>)>,
 }
+
+/// The next free slot of each operation's budget, by `(service, operation)`.
+type NextSlots = HashMap<(&'static str, &'static str), Option<Instant>>;
 
 impl Limiter {
     pub(crate) fn new(limit: RateLimit) -> Option<Self> {
-        let quota = |n: NonZeroU32| Quota::per_second(n).allow_burst(n);
         let limiter = Limiter {
             global: limit
                 .global_per_second
-                .map(|n| governor::RateLimiter::direct(quota(n))),
+                .map(|n| (Rate::new(n), Mutex::default())),
             per_operation: limit
                 .per_operation_per_second
-                .map(|n| governor::RateLimiter::keyed(quota(n))),
+                .map(|n| (Rate::new(n), Mutex::default())),
         };
         (limiter.global.is_some() || limiter.per_operation.is_some()).then_some(limiter)
     }
 
     /// Waits until a call of `operation` of `service` is allowed.
     pub(crate) async fn wait(&self, service: &'static str, operation: &'static str) {
-        if let Some(l) = &self.per_operation {
-            l.until_key_ready(&(service, operation)).await;
+        if let Some((rate, next)) = &self.per_operation {
+            let at = {
+                let mut next = next.lock().unwrap_or_else(|e| e.into_inner());
+                rate.reserve(next.entry((service, operation)).or_default())
+            };
+            tokio::time::sleep_until(at).await;
         }
-        if let Some(l) = &self.global {
-            l.until_ready().await;
+        if let Some((rate, next)) = &self.global {
+            let at = rate.reserve(&mut next.lock().unwrap_or_else(|e| e.into_inner()));
+            tokio::time::sleep_until(at).await;
         }
+    }
+}
+
+/// `n` calls a second with bursts of up to `n`, by the generic cell rate algorithm (GCRA, as the
+/// `governor` crate implements it, which this replaces to spare applications its 14 crates):
+/// each call reserves the next slot, one every `1/n` s, and waits for it when it lies more than
+/// a burst ahead. A call dropped while it waits keeps its slot, so the budget errs on the side
+/// of fewer calls.
+struct Rate {
+    /// Time between two slots at the steady rate: `1/n` s.
+    interval: Duration,
+    /// How far ahead of now the next slot may be while a call still goes at once: `n - 1` slots.
+    burst: Duration,
+}
+
+impl Rate {
+    fn new(n: NonZeroU32) -> Self {
+        let interval = Duration::from_secs(1) / n.get();
+        Rate {
+            interval,
+            burst: interval * (n.get() - 1),
+        }
+    }
+
+    /// Reserves the next slot of a budget whose next free slot is `next` (`None`: the budget is
+    /// full): when the call may go.
+    fn reserve(&self, next: &mut Option<Instant>) -> Instant {
+        let now = Instant::now();
+        let slot = next.map_or(now, |n| n.max(now));
+        *next = Some(slot.checked_add(self.interval).unwrap_or(slot));
+        slot.checked_sub(self.burst).map_or(now, |at| at.max(now))
     }
 }
 
@@ -84,6 +126,31 @@ mod tests {
         let other = Instant::now();
         limiter.wait("wiki_2.0", "GetWorkspaces").await;
         assert!(other.elapsed() < Duration::from_millis(50));
+    }
+
+    /// A burst of `n` goes at once, then one call every `1/n` s; the global budget applies to
+    /// every operation together. On tokio's paused clock, so exact.
+    #[tokio::test(start_paused = true)]
+    async fn a_global_budget_of_4_a_second() {
+        let limiter = Limiter::new(RateLimit {
+            global_per_second: NonZeroU32::new(4),
+            per_operation_per_second: None,
+        })
+        .unwrap();
+        let start = tokio::time::Instant::now();
+        let mut at = Vec::new();
+        for op in ["A", "B", "C", "D", "E", "F"] {
+            limiter.wait("s", op).await;
+            at.push(start.elapsed().as_millis());
+        }
+        assert_eq!(at, [0, 0, 0, 0, 250, 500]);
+        // After a quiet second the burst is back.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let again = tokio::time::Instant::now();
+        for _ in 0..4 {
+            limiter.wait("s", "A").await;
+        }
+        assert_eq!(again.elapsed(), Duration::ZERO);
     }
 
     #[test]
