@@ -1,7 +1,8 @@
 //! What follows the spec files without a manual step: the SDK's cargo features (one per
 //! `spec/*.yaml`, plus `full`) in `generated/Cargo.toml` and the coverage table in `README.md`,
-//! each written between marker lines. `import.sh` runs [`sync`] after every import; a test runs
-//! it in check mode, so a spec file added or removed by hand fails the tests until it is run.
+//! each written between marker lines. `import.sh` runs `sync` (this module, from the CLI) after
+//! every import; a test runs it in check mode, so a spec file added or removed by hand fails the
+//! tests until it is run.
 
 use std::path::Path;
 
@@ -209,7 +210,7 @@ pub struct Stale {
 }
 
 /// Compares the manifest's service features and the README's coverage table with the spec
-/// files under `root`; returns the files that differ (write them with [`write`]).
+/// files under `root`; returns the files that differ (write them with [`write()`]).
 pub fn stale(root: &Path) -> Result<Vec<Stale>, String> {
     let services = services(&root.join(SPEC))?;
     let mut out = Vec::new();
