@@ -463,21 +463,28 @@ pub(crate) fn example_request(spec: &SpecFile, op: &spec::Operation) -> ExampleR
     out
 }
 
-/// Leaves the pagination cursor (`nextToken`, `option.nextToken`) out of a synthesised request,
-/// even where the spec marks it required: a request made from the spec alone asks for the first
-/// page, and a made-up cursor is one the server never gave.
+/// Asks for the first page: the pagination cursor (`nextToken`, `option.nextToken`) of a
+/// synthesised request is an empty string, which the server takes as no cursor, rather than a
+/// made-up value it never gave. (Empty rather than absent: some operations require the cursor.)
 fn first_page(req: &mut ExampleRequest, cursor: &str) {
     let mut path: Vec<&str> = cursor.split('.').collect();
     let Some(last) = path.pop() else { return };
+    let empty = || Value::String(String::new());
     if path.is_empty() {
-        req.query.retain(|(name, _, _)| name != last);
+        for (name, value, _) in &mut req.query {
+            if name == last {
+                *value = empty();
+            }
+        }
     }
     let mut at = req.body.as_mut();
     for key in path {
         at = at.and_then(|v| v.get_mut(key));
     }
     if let Some(Value::Object(map)) = at {
-        map.remove(last);
+        if let Some(value) = map.get_mut(last) {
+            *value = empty();
+        }
     }
 }
 
