@@ -4,7 +4,7 @@
 use proc_macro2::{Delimiter, Group, Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::table;
+use super::types::{table, variants};
 use super::{arg, braced, complexity, docs, ident, str_lit, ty, Options, COMPLEX};
 use crate::model::{Cursor, Enum, Method, Operation, Paging, Param, Service};
 use crate::names::setter;
@@ -310,13 +310,8 @@ fn error_enum(e: &Enum, op: &str) -> TokenStream {
         };
     }
     let doc = docs(&e.docs);
-    let variants = e.variants.iter().map(|v| {
-        let doc = docs(&v.docs);
-        let var = ident(&v.ident);
-        quote! { #doc #var, }
-    });
-    let variants = braced(
-        variants,
+    let variants = variants(
+        e,
         quote! {
             /// A code not documented for this operation, as sent.
             Other(String),

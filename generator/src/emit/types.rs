@@ -148,13 +148,8 @@ fn constructor(s: &Struct) -> TokenStream {
 fn enum_def(e: &Enum, opts: &Options) -> TokenStream {
     let name = ident(&e.name);
     let doc = docs(&e.docs);
-    let variants = e.variants.iter().map(|v| {
-        let doc = docs(&v.docs);
-        let var = ident(&v.ident);
-        quote! { #doc #var, }
-    });
-    let variants = braced(
-        variants,
+    let variants = variants(
+        e,
         quote! {
             /// A value this SDK does not know, as sent (decoded, never an error).
             Other(String),
@@ -172,6 +167,16 @@ fn enum_def(e: &Enum, opts: &Options) -> TokenStream {
         pub enum #name #variants
         rt::string_enum!(#name #table #cfg);
     }
+}
+
+/// `{ Variant, … other }`: each documented variant of `e`, then its catch-all `other`.
+pub(super) fn variants(e: &Enum, other: TokenStream) -> Group {
+    let variants = e.variants.iter().map(|v| {
+        let doc = docs(&v.docs);
+        let var = ident(&v.ident);
+        quote! { #doc #var, }
+    });
+    braced(variants, other)
 }
 
 /// `{ Variant = "wire", … }`: the table a runtime macro turns into conversions.
