@@ -6,23 +6,11 @@ use std::time::Duration;
 
 use dingtalk_openapi::doc_2_0::PinSpaceError;
 use dingtalk_openapi::wiki_2_0::WorkspaceType;
-use dingtalk_openapi::{AccessToken, Client};
 use dingtalk_openapi_tests::fixtures::requests::{
     Anchor, Service, UpdatePermissionMember, UpdatePermissionType,
 };
-use dingtalk_openapi_tests::server::{Reply, TestServer};
+use dingtalk_openapi_tests::server::{server_and_client, Reply};
 use serde_json::json;
-
-async fn server_and_client() -> (TestServer, Client) {
-    let unscripted = json!({ "code": "unscripted", "message": "the test scripted no reply" });
-    let server = TestServer::start(Reply::json(418, unscripted)).await;
-    let client = Client::builder(AccessToken::new("test-token"))
-        .base_url(server.base_url())
-        .operation_timeout(Some(Duration::from_secs(10)))
-        .build()
-        .unwrap();
-    (server, client)
-}
 
 #[tokio::test]
 async fn awaiting_a_builder_sends_it_as_send_does() {

@@ -4,23 +4,12 @@
 
 use std::time::Duration;
 
-use dingtalk_openapi::{AccessToken, Client, Error};
+use dingtalk_openapi::Error;
 use dingtalk_openapi_tests::fixtures::pagination::{ListEventsError, Service};
 use dingtalk_openapi_tests::fixtures::wire_styles;
-use dingtalk_openapi_tests::server::{Recorded, Reply, TestServer};
+use dingtalk_openapi_tests::server::{server_and_client, Recorded, Reply};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-
-async fn server_and_client() -> (TestServer, Client) {
-    let unscripted = json!({ "code": "unscripted", "message": "the test scripted no reply" });
-    let server = TestServer::start(Reply::json(418, unscripted)).await;
-    let client = Client::builder(AccessToken::new("test-token"))
-        .base_url(server.base_url())
-        .operation_timeout(Some(Duration::from_secs(10)))
-        .build()
-        .unwrap();
-    (server, client)
-}
 
 /// A page of `ListEvents`: events with these ids, and the next cursor if any.
 fn page(ids: &[&str], next: Option<&str>) -> Reply {

@@ -622,3 +622,18 @@ fn reason(status: u16) -> &'static str {
         _ => "Status",
     }
 }
+
+/// A server whose unscripted answer is a 418 error (a test that forgets to script a reply fails
+/// with it), and a client of it with a fixed token and a 10 s limit per call.
+pub async fn server_and_client() -> (TestServer, dingtalk_openapi::Client) {
+    let unscripted =
+        serde_json::json!({ "code": "unscripted", "message": "the test scripted no reply" });
+    let server = TestServer::start(Reply::json(418, unscripted)).await;
+    let client =
+        dingtalk_openapi::Client::builder(dingtalk_openapi::AccessToken::new("test-token"))
+            .base_url(server.base_url())
+            .operation_timeout(Some(Duration::from_secs(10)))
+            .build()
+            .expect("a client of the test server");
+    (server, client)
+}
