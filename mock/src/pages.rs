@@ -71,17 +71,25 @@ pub(crate) fn page(
 
 /// The cursor the request carries: a query parameter, or a field of the body (`option.nextToken`).
 fn cursor_of(p: &Pagination, req: &ReceivedRequest) -> Option<String> {
-    let mut path = p.cursor.split('.');
-    let first = path.next()?;
-    if let Some(v) = req.query_param(first).filter(|_| !p.cursor.contains('.')) {
+    if let Some(v) = req
+        .query_param(&p.cursor)
+        .filter(|_| !p.cursor.contains('.'))
+    {
         return Some(v.to_owned());
     }
     let body: Value = serde_json::from_slice(&req.body).ok()?;
-    let mut at = body.get(first)?;
-    for key in path {
-        at = at.get(key)?;
-    }
-    at.as_str().map(str::to_owned)
+    body.pointer(&body_pointer(&p.cursor))?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// The JSON pointer of a cursor's place in the body: `option.nextToken` → `/option/nextToken`
+/// (`~` and `/` in a name escaped as JSON pointers require).
+pub(crate) fn body_pointer(cursor: &str) -> String {
+    cursor
+        .split('.')
+        .map(|key| format!("/{}", key.replace('~', "~0").replace('/', "~1")))
+        .collect()
 }
 
 /// The answer's field `name`: of `response.fields`, or of the model that is the response type.

@@ -467,24 +467,17 @@ pub(crate) fn example_request(spec: &SpecFile, op: &spec::Operation) -> ExampleR
 /// synthesised request is an empty string, which the server takes as no cursor, rather than a
 /// made-up value it never gave. (Empty rather than absent: some operations require the cursor.)
 fn first_page(req: &mut ExampleRequest, cursor: &str) {
-    let mut path: Vec<&str> = cursor.split('.').collect();
-    let Some(last) = path.pop() else { return };
     let empty = || Value::String(String::new());
-    if path.is_empty() {
+    if !cursor.contains('.') {
         for (name, value, _) in &mut req.query {
-            if name == last {
+            if name == cursor {
                 *value = empty();
             }
         }
     }
-    let mut at = req.body.as_mut();
-    for key in path {
-        at = at.and_then(|v| v.get_mut(key));
-    }
-    if let Some(Value::Object(map)) = at {
-        if let Some(value) = map.get_mut(last) {
-            *value = empty();
-        }
+    let pointer = super::pages::body_pointer(cursor);
+    if let Some(value) = req.body.as_mut().and_then(|b| b.pointer_mut(&pointer)) {
+        *value = empty();
     }
 }
 
