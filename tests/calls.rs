@@ -25,13 +25,17 @@ async fn awaiting_a_builder_sends_it_as_send_does() {
         .with_permission_role(true)
         .await
         .unwrap();
-    let sent = client
-        .wiki_2_0()
-        .get_workspace("w1", "u1")
-        .with_permission_role(true)
-        .send()
-        .await
-        .unwrap();
+    // `send()`'s future is `Send + 'static`: it runs on another task.
+    let sent = tokio::spawn(
+        client
+            .wiki_2_0()
+            .get_workspace("w1", "u1")
+            .with_permission_role(true)
+            .send(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
 
     assert_eq!(awaited, sent);
     assert_eq!(awaited.workspace.unwrap().r#type, Some(WorkspaceType::Team));

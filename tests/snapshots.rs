@@ -52,7 +52,7 @@ fn focus(source: &str, names: &[&str]) -> String {
             "`{name}` is not in the generated source"
         );
     }
-    prettyplease::unparse(&syn::File {
+    dingtalk_openapi_codegen::unparse(&syn::File {
         shebang: None,
         attrs: vec![],
         items,
@@ -300,7 +300,7 @@ fn operations_in_full(source: &str, operations: &[String]) -> String {
             _ => {}
         }
     }
-    prettyplease::unparse(&syn::File {
+    dingtalk_openapi_codegen::unparse(&syn::File {
         shebang: None,
         attrs: vec![],
         items,

@@ -13,6 +13,7 @@ pub mod emit;
 pub mod files;
 pub mod inline;
 mod keypath;
+mod layout;
 pub mod model;
 pub mod names;
 pub mod schema;
@@ -377,49 +378,17 @@ pub fn format_items(
         let file: syn::File =
             syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
         out.push('\n');
-        spaced(&prettyplease::unparse(&file), &mut out);
+        layout::lay_out(&prettyplease::unparse(&file), &mut out);
     }
     Ok(out)
 }
 
-/// Appends prettyplease's text with a blank line between items, as hand-written code has them:
-/// between top-level items and between the items of an `impl` block (one indent deep), but not
-/// between `use` declarations, fields or variants (which end in `,`).
-fn spaced(text: &str, out: &mut String) {
-    let mut previous: Option<&str> = None;
-    for line in text.lines() {
-        if let Some(prev) = previous {
-            let imports = prev.starts_with("use ")
-                && (line.starts_with("use ") || line.starts_with("#[allow(unused_imports)]"));
-            if item_ends(prev) && item_starts(line) && indent(prev) >= indent(line) && !imports {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = Some(line);
-    }
-}
-
-fn indent(line: &str) -> usize {
-    line.len() - line.trim_start().len()
-}
-
-/// Whether `line` may end an item: code (not a comment) ending in `}` or `;`. (Whether it does
-/// is told by the next line: an item starting no deeper.)
-fn item_ends(line: &str) -> bool {
-    let t = line.trim_start();
-    !t.starts_with("//") && (t.ends_with('}') || t.ends_with(';'))
-}
-
-/// Whether `line` starts an item: its docs, attributes or its first word.
-fn item_starts(line: &str) -> bool {
-    const STARTS: &[&str] = &[
-        "///", "#[", "pub ", "impl ", "impl<", "const ", "fn ", "rt::", "type ", "enum ",
-        "struct ", "async ", "use ", "mod ",
-    ];
-    let t = line.trim_start();
-    indent(line) <= 4 && STARTS.iter().any(|s| t.starts_with(s))
+/// A syntax tree as the generator prints its files: prettyplease's text, with blank lines
+/// between items and the runtime macros' tables one entry per line.
+pub fn unparse(file: &syn::File) -> String {
+    let mut out = String::new();
+    layout::lay_out(&prettyplease::unparse(file), &mut out);
+    out
 }
 
 /// Runs the whole pipeline over spec files: one formatted module per service version.

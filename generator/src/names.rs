@@ -223,23 +223,6 @@ pub fn is_keyword(ident: &str) -> bool {
     KEYWORDS.contains(&ident)
 }
 
-/// The camelCase spelling serde's `rename_all = "camelCase"` gives a snake_case field name.
-pub fn serde_camel(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The module name of a service version: `wiki` + `2.0` → `wiki_2_0`.
 pub fn module(service: &str, version: &str) -> String {
     format!("{}_{}", snake(service), version.replace(['.', '-'], "_"))
@@ -296,9 +279,7 @@ mod tests {
     }
 
     #[test]
-    fn camel_round_trip() {
-        assert_eq!(serde_camel("workspace_id"), "workspaceId");
-        assert_ne!(serde_camel(&snake("client_id")), "client_id");
+    fn module_names() {
         assert_eq!(module("wiki", "2.0"), "wiki_2_0");
     }
 }

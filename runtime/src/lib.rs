@@ -18,6 +18,9 @@ mod error;
 mod fields;
 mod limit;
 mod macros;
+/// serde for the generated models (plumbing of [`model!`]).
+#[doc(hidden)]
+pub mod model;
 mod paginate;
 mod redact;
 mod request;

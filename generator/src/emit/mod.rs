@@ -69,8 +69,6 @@ pub fn items<'a>(svc: &'a Service, opts: &'a Options) -> impl Iterator<Item = To
         let mut out = quote! {
             #[allow(unused_imports)]
             use #runtime::runtime as rt;
-            #[allow(unused_imports)]
-            use serde::{Deserialize, Serialize};
         };
         out.extend(operation::handle(svc, opts));
         out

@@ -1,12 +1,11 @@
-//! Models: structs of serde fields (with a constructor when they are sent with required
-//! fields) and string enums.
+//! Models: structs of fields, with serde's traits from the runtime's `model!` (and a
+//! constructor when they are sent with required fields), and string enums.
 
 use proc_macro2::{Delimiter, Group, TokenStream};
 use quote::quote;
 
 use super::{braced, complexity, docs, ident, str_lit, ty, Options, COMPLEX};
 use crate::model::{Enum, Field, RustType, Struct, TypeDef};
-use crate::names::serde_camel;
 
 pub(super) fn type_def(t: &TypeDef, opts: &Options) -> TokenStream {
     match t {
@@ -28,40 +27,32 @@ fn field_ty(s: &Struct, f: &Field) -> TokenStream {
     }
 }
 
-/// A public, documented model: a struct of serde fields, and its constructor if it has one.
+/// A public, documented model: a struct of fields, one invocation of the runtime's `model!`
+/// with its table of fields (serde's traits, read and written by wire name), and its
+/// constructor if it has one.
 fn struct_def(s: &Struct, opts: &Options) -> TokenStream {
     let name = ident(&s.name);
-    let (ser, ser_attr) = serialize(s.sent, opts);
     let doc = docs(&s.docs);
-    let camel = s
-        .fields
-        .iter()
-        .filter(|f| serde_camel(&f.ident) == f.wire)
-        .count();
-    let rename_all = camel * 2 > s.fields.len();
     let fields = s.fields.iter().map(|f| {
         let doc = docs(&f.docs);
         let fname = ident(&f.ident);
         let t = field_ty(s, f);
-        let derived = if rename_all {
-            serde_camel(&f.ident)
-        } else {
-            f.ident.clone()
-        };
-        let mut args = Vec::new();
-        if derived != f.wire {
-            let wire = &f.wire;
-            args.push(quote!(rename = #wire));
-        }
-        if s.is_option(f) && s.sent {
-            args.push(quote!(skip_serializing_if = "Option::is_none"));
-        }
-        let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
-        quote! { #doc #attr pub #fname: #t, }
+        quote! { #doc pub #fname: #t, }
     });
     let fields = braced(fields, TokenStream::new());
-    let container = rename_all.then(|| quote!(#[serde(rename_all = "camelCase")]));
-    let default = s.default.then(|| quote!(Default,));
+    let table = s.fields.iter().map(|f| {
+        let fname = ident(&f.ident);
+        let kind = if s.is_option(f) {
+            quote!(optional)
+        } else {
+            quote!(required)
+        };
+        let wire = str_lit("", &f.wire);
+        quote!(#fname #kind #wire)
+    });
+    let table = Group::new(Delimiter::Brace, quote!(#(#table),*));
+    let cfg = serialize_cfg(s.sent, opts);
+    let default = s.default.then(|| quote!(, Default));
     // `Option<Box<T>>`: Option at 1, T at 2 (Box at 2, T at 3 when boxed).
     let allow = s
         .fields
@@ -70,11 +61,10 @@ fn struct_def(s: &Struct, opts: &Options) -> TokenStream {
         .then(|| quote!(#[allow(clippy::type_complexity)]));
     let mut out = quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default #ser Deserialize)]
-        #ser_attr
-        #container
+        #[derive(Debug, Clone, PartialEq #default)]
         #allow
         pub struct #name #fields
+        rt::model!(#name #table #cfg);
     };
     if s.has_constructor() {
         out.extend(constructor(s));
@@ -156,10 +146,7 @@ fn enum_def(e: &Enum, opts: &Options) -> TokenStream {
         },
     );
     let table = table(e);
-    let cfg = match &opts.serialize_feature {
-        Some(feature) if !e.sent => quote!(, cfg(feature = #feature)),
-        _ => TokenStream::new(),
-    };
+    let cfg = serialize_cfg(e.sent, opts);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -188,14 +175,12 @@ pub(super) fn table(e: &Enum) -> Group {
     Group::new(Delimiter::Brace, quote!(#(#pairs),*))
 }
 
-/// How a model gets `Serialize`: `Serialize,` in its derive list (a type that is sent, or no
-/// feature configured), or else an attribute deriving it under the feature.
-fn serialize(sent: bool, opts: &Options) -> (TokenStream, TokenStream) {
+/// `, cfg(feature = "…")`: the condition under which a type implements `Serialize`, passed to
+/// the runtime's macros; nothing (always) for a type that is sent or when no feature is
+/// configured.
+fn serialize_cfg(sent: bool, opts: &Options) -> TokenStream {
     match &opts.serialize_feature {
-        Some(feature) if !sent => (
-            TokenStream::new(),
-            quote!(#[cfg_attr(feature = #feature, derive(Serialize))]),
-        ),
-        _ => (quote!(Serialize,), TokenStream::new()),
+        Some(feature) if !sent => quote!(, cfg(feature = #feature)),
+        _ => TokenStream::new(),
     }
 }
