@@ -18,7 +18,7 @@ mod error;
 mod fields;
 mod limit;
 mod macros;
-/// serde for the generated models (plumbing of [`model!`]).
+/// serde for the generated models (plumbing of [`model!`](macro@crate::model)).
 #[doc(hidden)]
 pub mod model;
 mod paginate;

@@ -1,4 +1,5 @@
-//! serde for the generated models, from one table of fields per model ([`model!`](crate::model)).
+//! serde for the generated models, from one table of fields per model
+//! ([`model!`](macro@crate::model)).
 //!
 //! serde's derive makes, for every struct, a field enum with its own visitor, a sequence
 //! visitor and a map visitor with a duplicate check per field: three quarters of the time
