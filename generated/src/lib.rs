@@ -55,8 +55,9 @@
 //! the sending, retrying and decoding for every operation.
 //! With the `mock` feature, `mock::MockServer` serves the same spec on `127.0.0.1` for tests and
 //! demos (`cargo run --example tour`). With the `serialize` feature the answers' models also
-//! implement `serde::Serialize` (the models of requests always do); it is off by default because
-//! deriving it for every answer costs build time.
+//! implement `serde::Serialize` (the models of requests always do), by wire name and without
+//! the fields that are `None`; it is off by default because it costs build time for every
+//! answer.
 
 #![warn(missing_docs)]
 // docs.rs (nightly, `--cfg docsrs`) marks what each cargo feature enables.
